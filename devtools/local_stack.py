@@ -1,0 +1,121 @@
+"""The deployed stack on loopback: a moto server with ``terraform/examples/local`` applied to it.
+
+Terraform runs in a private copy of ``terraform/`` under ``build/stacks/``, so concurrent runs
+(a demo beside a test session) never share state or override files, and the repository's own
+tree is never written to. Leaving the context destroys everything and stops the server, even
+after a failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from devtools import BUILD_DIR, PACKAGE_ZIP, TERRAFORM_DIR
+from devtools import terraform as tf
+from devtools.moto_server import moto_server
+
+LOCAL_REGION = "us-east-1"
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    """Where the local deployment lives and what Terraform said about it."""
+
+    endpoint: str
+    region: str
+    workdir: Path
+    outputs: Mapping[str, Any]
+    variables: Mapping[str, str]
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for ``service`` on the moto server."""
+        return boto3.client(  # type: ignore[call-overload]  # any service name, typed per call site
+            service,
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def function_environment(self) -> dict[str, str]:
+        """The process environment the deployed function would run with, pointed at moto."""
+        configuration = self.client("lambda").get_function_configuration(FunctionName=self.outputs["function_name"])
+        variables: dict[str, str] = configuration.get("Environment", {}).get("Variables", {})
+        return {
+            **variables,
+            **LOCAL_CREDENTIALS,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL_S3": self.endpoint,
+        }
+
+    def plan_exit_code(self) -> tuple[int, str]:
+        """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes (with the plan text)."""
+        result = tf.run(
+            self.workdir,
+            ["plan", "-input=false", "-no-color", "-detailed-exitcode", *_var_args(self.variables)],
+            check=False,
+        )
+        return result.returncode, result.stdout + result.stderr
+
+
+def _var_args(variables: Mapping[str, str]) -> list[str]:
+    return [f"-var={name}={value}" for name, value in variables.items()]
+
+
+def _copy_terraform_tree(destination: Path) -> None:
+    shutil.copytree(
+        TERRAFORM_DIR,
+        destination,
+        ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", tf.OVERRIDE_FILE_NAME),
+    )
+
+
+@contextmanager
+def local_stack(
+    *, package: Path = PACKAGE_ZIP, variables: Mapping[str, str] | None = None, log: Any = print
+) -> Iterator[LocalStack]:
+    """Start moto, apply the local example to it, yield the stack; destroy and stop on exit."""
+    if not package.is_file():
+        raise FileNotFoundError(f"{package} does not exist: build it first with `nox -s package`")
+    run_dir = BUILD_DIR / "stacks" / uuid.uuid4().hex[:12]
+    _copy_terraform_tree(run_dir / "terraform")
+    workdir = run_dir / "terraform" / "examples" / "local"
+    all_variables = {"package_path": str(package.resolve()), "region": LOCAL_REGION, **(variables or {})}
+    try:
+        with moto_server(log_path=run_dir / "moto.log") as endpoint:
+            tf.write_moto_override(workdir, endpoint)
+            log(f"moto server on {endpoint}; terraform init in {workdir}")
+            tf.run(workdir, ["init", "-input=false", "-no-color"])
+            applied = False
+            try:
+                log("terraform apply (about a minute: the bucket lifecycle rule is polled)")
+                tf.run(workdir, ["apply", "-input=false", "-no-color", "-auto-approve", *_var_args(all_variables)])
+                applied = True
+                yield LocalStack(
+                    endpoint=endpoint,
+                    region=LOCAL_REGION,
+                    workdir=workdir,
+                    outputs=tf.outputs(workdir),
+                    variables=all_variables,
+                )
+            finally:
+                log("terraform destroy")
+                destroyed = tf.run(
+                    workdir,
+                    ["destroy", "-input=false", "-no-color", "-auto-approve", *_var_args(all_variables)],
+                    check=applied,
+                )
+                if destroyed.returncode != 0:
+                    log(f"terraform destroy failed:\n{destroyed.stderr}")
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)

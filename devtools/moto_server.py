@@ -1,0 +1,36 @@
+"""A moto server on loopback, in its own process, stopped with the context that started it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from devtools.ports import LOOPBACK, free_port, wait_for_http
+
+
+@contextmanager
+def moto_server(log_path: Path | None = None) -> Iterator[str]:
+    """Start ``moto.server`` on a free 127.0.0.1 port and yield its endpoint URL."""
+    port = free_port()
+    endpoint = f"http://{LOOPBACK}:{port}"
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_http(f"{endpoint}/moto-api/")
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log_path:
+            log.close()  # type: ignore[union-attr]

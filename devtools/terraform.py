@@ -1,0 +1,153 @@
+"""Running Terraform the project's way: offline through a provider mirror when one exists.
+
+Terraform's standard CLI configuration chooses where providers come from, and the standard
+variable ``TF_CLI_CONFIG_FILE`` chooses that configuration. We set it for our Terraform runs:
+- to your own file, when ``TF_CLI_CONFIG_FILE`` already names one that exists;
+- else to ``build/terraform.rc``, written here, installing ``hashicorp/*`` providers from a
+  filesystem mirror: ``TF_PROVIDER_MIRROR`` when set, otherwise the first of
+  :data:`MIRROR_CANDIDATES` that holds providers (where machines without a network keep them);
+- else we leave Terraform alone and it uses the registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from devtools import BUILD_DIR
+
+MIRROR_ENV = "TF_PROVIDER_MIRROR"
+MIRROR_CANDIDATES = (
+    Path("/opt/tf-plugins"),
+    Path("/usr/share/terraform/plugins"),
+    Path.home() / ".terraform.d" / "plugins",
+    Path.home() / ".local" / "share" / "terraform" / "plugins",
+)
+CLI_CONFIG_PATH = BUILD_DIR / "terraform.rc"
+
+OVERRIDE_FILE_NAME = "moto_override.tf"
+# The services our configuration touches; each is sent to the local endpoint.
+MOTO_SERVICES = ("apigateway", "cloudwatch", "iam", "kms", "lambda", "logs", "s3", "sts")
+
+
+class TerraformMissing(RuntimeError):
+    """Terraform is not on PATH."""
+
+
+class TerraformFailed(RuntimeError):
+    """A Terraform command exited non-zero; the message holds what it printed."""
+
+
+def find_provider_mirror(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The provider mirror to use, or ``None`` for the registry."""
+    chosen = environ.get(MIRROR_ENV)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_dir():
+            raise FileNotFoundError(f"{MIRROR_ENV}={chosen} is not a directory")
+        return path
+    for candidate in MIRROR_CANDIDATES:
+        if (candidate / "registry.terraform.io").is_dir():
+            return candidate
+    return None
+
+
+def cli_config_text(mirror: Path) -> str:
+    """A CLI configuration that takes hashicorp providers from ``mirror`` and others from the registry."""
+    return (
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(mirror))}\n"
+        '    include = ["registry.terraform.io/hashicorp/*"]\n'
+        "  }\n"
+        "  direct {\n"
+        '    exclude = ["registry.terraform.io/hashicorp/*"]\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def terraform_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The environment for a Terraform run (see the module docstring for the order of choice)."""
+    env = {**environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    existing = environ.get("TF_CLI_CONFIG_FILE")
+    if existing and Path(existing).is_file():
+        return env
+    mirror = find_provider_mirror(environ)
+    if mirror is None:
+        env.pop("TF_CLI_CONFIG_FILE", None)
+        return env
+    CLI_CONFIG_PATH.parent.mkdir(parents=True, exist_ok=True)
+    text = cli_config_text(mirror)
+    if not CLI_CONFIG_PATH.is_file() or CLI_CONFIG_PATH.read_text() != text:
+        CLI_CONFIG_PATH.write_text(text)
+    env["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG_PATH)
+    return env
+
+
+def terraform_binary() -> str:
+    """The terraform executable, or :class:`TerraformMissing` saying how to get it."""
+    found = shutil.which("terraform")
+    if found is None:
+        raise TerraformMissing(
+            "terraform is not installed: get 1.6 or newer from "
+            "https://developer.hashicorp.com/terraform/install and put it on PATH"
+        )
+    return found
+
+
+def run(
+    directory: Path, args: Sequence[str], *, extra_env: Mapping[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``terraform <args>`` in ``directory``, with output captured."""
+    env = terraform_env()
+    env.update(extra_env or {})
+    result = subprocess.run(
+        [terraform_binary(), *args], cwd=directory, env=env, text=True, capture_output=True, check=False
+    )
+    if check and result.returncode != 0:
+        raise TerraformFailed(
+            f"terraform {args[0]} failed (exit {result.returncode}) in {directory}:\n{result.stdout}{result.stderr}"
+        )
+    return result
+
+
+def outputs(directory: Path) -> dict[str, Any]:
+    """``terraform output -json`` as plain values."""
+    raw = json.loads(run(directory, ["output", "-json"]).stdout)
+    return {name: item["value"] for name, item in raw.items()}
+
+
+def write_moto_override(directory: Path, endpoint: str) -> Path:
+    """Point the configuration in ``directory`` at a moto server, as tflocal does.
+
+    The file overrides the example's own ``provider "aws"`` block, so that block stays the one a
+    platform team applies; it is gitignored and removed by :func:`remove_moto_override`.
+    """
+    endpoints = "\n".join(f"    {service} = {json.dumps(endpoint)}" for service in MOTO_SERVICES)
+    path = directory / OVERRIDE_FILE_NAME
+    path.write_text(
+        "# Written by devtools/terraform.py for a run against a local moto server. Not committed.\n"
+        'provider "aws" {\n'
+        '  access_key                  = "test"\n'
+        '  secret_key                  = "test"\n'
+        "  skip_credentials_validation = true\n"
+        "  skip_metadata_api_check     = true\n"
+        "  skip_requesting_account_id  = true\n"
+        "  s3_use_path_style           = true\n"
+        "  endpoints {\n"
+        f"{endpoints}\n"
+        "  }\n"
+        "}\n"
+    )
+    return path
+
+
+def remove_moto_override(directory: Path) -> None:
+    """Remove the override written by :func:`write_moto_override`, if any."""
+    (directory / OVERRIDE_FILE_NAME).unlink(missing_ok=True)

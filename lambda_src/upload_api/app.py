@@ -1,0 +1,111 @@
+"""Routing: from a proxy event to a proxy response, with every error mapped in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from upload_api import uploads
+from upload_api.config import Config
+from upload_api.errors import ApiError, BadRequest, Forbidden, MethodNotAllowed, NotFound
+from upload_api.events import Request, parse_event
+from upload_api.responses import (
+    CORS_ALLOW_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    cors_headers,
+    empty_response,
+    error_response,
+    internal_error_response,
+    json_response,
+)
+from upload_api.signer import UploadSigner
+
+logger = logging.getLogger(__name__)
+
+Response = dict[str, Any]
+Action = Callable[[Request], Response]
+
+
+class UploadApi:
+    """The API of contract v1 for one deployment (its config and its signer)."""
+
+    def __init__(self, config: Config, signer: UploadSigner) -> None:
+        self._config = config
+        self._signer = signer
+        # path -> method -> action; must equal the OpenAPI document (a test checks).
+        self._routes: dict[str, dict[str, Action]] = {
+            "/upload-url": {"GET": self._legacy_upload_url},
+            "/uploads": {"POST": self._create_upload},
+        }
+
+    @property
+    def routes(self) -> dict[str, tuple[str, ...]]:
+        """Every route this handler implements, whether or not configuration switches it on."""
+        return {path: tuple(methods) for path, methods in self._routes.items()}
+
+    def handle(self, event: Any, request_id: str) -> Response:
+        """Answer one proxy event. Never raises; unexpected failures become a bare 500."""
+        cors: dict[str, str] = {"Vary": "Origin"}
+        try:
+            request = parse_event(event, request_id)
+            cors = cors_headers(request.header("origin"), self._config.allowed_origins)
+            return self._dispatch(request, cors)
+        except ApiError as error:
+            logger.info("request refused", extra={"status": error.status, "code": error.code})
+            return error_response(error, cors)
+        except Exception:
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            return internal_error_response(cors)
+
+    def _dispatch(self, request: Request, cors: dict[str, str]) -> Response:
+        methods = self._routes_for(request.resource)
+        if request.method == "OPTIONS":
+            return self._preflight(request, tuple(methods), cors)
+        action = methods.get(request.method)
+        if action is None:
+            allowed = ", ".join([*methods, "OPTIONS"])
+            raise MethodNotAllowed(
+                f"{request.method} is not allowed on {request.resource}; allowed: {allowed}",
+                headers={"Allow": allowed},
+            )
+        response = action(request)
+        response["headers"].update(cors)
+        return response
+
+    def _routes_for(self, resource: str) -> dict[str, Action]:
+        methods = self._routes.get(resource)
+        if methods is None or (resource == "/upload-url" and not self._config.legacy_route_enabled):
+            raise NotFound(f"no route {resource}")
+        return methods
+
+    def _preflight(self, request: Request, methods: tuple[str, ...], cors: dict[str, str]) -> Response:
+        origin = request.header("origin")
+        if origin is None or origin not in self._config.allowed_origins:
+            raise Forbidden("this origin is not allowed to call the API")
+        asked = (request.header("access-control-request-method") or "").upper()
+        if asked not in methods:
+            raise BadRequest(f"preflight asks for {asked or 'no method'}; allowed: {', '.join(methods)}")
+        return empty_response(
+            204,
+            {
+                **cors,
+                "Access-Control-Allow-Methods": ",".join([*methods, "OPTIONS"]),
+                "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+                "Access-Control-Max-Age": CORS_MAX_AGE_SECONDS,
+            },
+        )
+
+    def _legacy_upload_url(self, request: Request) -> Response:
+        body = uploads.legacy_upload_url(self._config, self._signer)
+        logger.info("legacy upload url signed", extra={"uuid": body["UUID"]})
+        return json_response(200, body)
+
+    def _create_upload(self, request: Request) -> Response:
+        upload = uploads.parse_upload_request(request.json_object(), self._config)
+        body = uploads.create_upload(upload, self._config, self._signer)
+        logger.info(
+            "upload signed",
+            extra={"key": body["key"], "size": upload.size, "content_type": upload.content_type},
+        )
+        return json_response(201, body)

@@ -1,0 +1,113 @@
+"""Configuration from the function's environment, read and validated once per cold start.
+
+Every problem names the variable, so a bad deployment fails at its first invocation with a
+message an operator can act on instead of a confusing error on some later request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from upload_api.errors import ConfigError
+
+# SigV4 presigned URLs cannot live longer than seven days.
+MAX_SIGV4_EXPIRY_SECONDS = 7 * 24 * 3600
+# A single S3 PUT stores at most 5 GiB; bigger files need multipart.
+MAX_SINGLE_PUT_BYTES = 5 * 1024**3
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$")
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the function needs to know about its deployment."""
+
+    bucket: str
+    region: str
+    key_prefix: str
+    expiry_seconds: int
+    max_size_bytes: int
+    allowed_content_types: tuple[str, ...]
+    allowed_origins: tuple[str, ...]
+    legacy_route_enabled: bool
+
+
+def load_config(environ: Mapping[str, str]) -> Config:
+    """Build a :class:`Config` from ``environ``; raise :class:`ConfigError` naming the bad variable."""
+    bucket = _required(environ, "UPLOAD_BUCKET")
+    if not _BUCKET_NAME.match(bucket):
+        raise ConfigError(f"UPLOAD_BUCKET must be an S3 bucket name, got {bucket!r}")
+
+    region = _required(environ, "UPLOAD_BUCKET_REGION")
+    if not _REGION.match(region):
+        raise ConfigError(f"UPLOAD_BUCKET_REGION must be an AWS region like eu-west-1, got {region!r}")
+
+    key_prefix = environ.get("UPLOAD_KEY_PREFIX", "uploads/")
+    if key_prefix.startswith("/") or (key_prefix and not key_prefix.endswith("/")):
+        raise ConfigError("UPLOAD_KEY_PREFIX must be empty or end with '/' and not start with '/'")
+    if not _KEY_PREFIX.match(key_prefix) or "//" in key_prefix:
+        raise ConfigError(f"UPLOAD_KEY_PREFIX has characters that are not safe in an S3 key: {key_prefix!r}")
+
+    expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
+    max_size = _integer(environ, "UPLOAD_MAX_SIZE_BYTES", minimum=1, maximum=MAX_SINGLE_PUT_BYTES)
+
+    content_types = _csv(environ, "UPLOAD_ALLOWED_CONTENT_TYPES")
+    for content_type in content_types:
+        if not _MEDIA_TYPE.match(content_type):
+            raise ConfigError(
+                f"UPLOAD_ALLOWED_CONTENT_TYPES entries must be lower-case type/subtype "
+                f"(or type/*), got {content_type!r}"
+            )
+
+    origins = _csv(environ, "UPLOAD_ALLOWED_ORIGINS")
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ConfigError(
+                f"UPLOAD_ALLOWED_ORIGINS entries must be origins like https://app.example.com "
+                f"(no path, no trailing slash, no '*'), got {origin!r}"
+            )
+
+    legacy = environ.get("UPLOAD_LEGACY_ROUTE_ENABLED", "false").strip().lower()
+    if legacy not in ("true", "false"):
+        raise ConfigError(f"UPLOAD_LEGACY_ROUTE_ENABLED must be 'true' or 'false', got {legacy!r}")
+
+    return Config(
+        bucket=bucket,
+        region=region,
+        key_prefix=key_prefix,
+        expiry_seconds=expiry,
+        max_size_bytes=max_size,
+        allowed_content_types=content_types,
+        allowed_origins=origins,
+        legacy_route_enabled=legacy == "true",
+    )
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is required but not set")
+    return value
+
+
+def _integer(environ: Mapping[str, str], name: str, *, minimum: int, maximum: int) -> int:
+    raw = _required(environ, name)
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}")
+    value = int(raw)
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _csv(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in _required(environ, name).split(",") if item.strip())
+    if not items:
+        raise ConfigError(f"{name} must list at least one value")
+    return items

@@ -1,0 +1,117 @@
+"""Reading API Gateway REST proxy events (payload format 1.0) defensively.
+
+An event is untrusted input: any key may be missing, null or of the wrong type. Everything that
+is wrong with it becomes :class:`BadRequest`, never an exception that would turn into a 5xx.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from upload_api.errors import BadRequest, PayloadTooLarge
+
+# Our JSON bodies are a few hundred bytes; anything far bigger is a mistake or an attack.
+MAX_BODY_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of a proxy event the API looks at, normalised."""
+
+    method: str
+    resource: str
+    headers: Mapping[str, str]
+    body: bytes
+    request_id: str
+
+    def header(self, name: str) -> str | None:
+        """A request header by case-insensitive name."""
+        return self.headers.get(name.lower())
+
+    def json_object(self) -> dict[str, Any]:
+        """The body parsed as one JSON object, or :class:`BadRequest` saying what is wrong."""
+        if not self.body:
+            raise BadRequest("the request body must be a JSON object")
+        if len(self.body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"the request body must be at most {MAX_BODY_BYTES} bytes")
+        try:
+            text = self.body.decode("utf-8")
+            value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        except UnicodeDecodeError:
+            raise BadRequest("the request body must be UTF-8 encoded JSON") from None
+        except (ValueError, RecursionError) as exc:
+            # json.JSONDecodeError is a ValueError; so are integers too long to convert.
+            raise BadRequest(f"the request body is not valid JSON: {_short(exc)}") from None
+        if not isinstance(value, dict):
+            raise BadRequest("the request body must be a JSON object")
+        return value
+
+
+def parse_event(event: Any, request_id: str) -> Request:
+    """Turn a proxy event into a :class:`Request`, or raise :class:`BadRequest`."""
+    if not isinstance(event, Mapping):
+        raise BadRequest("the event is not an API Gateway proxy event")
+    method = event.get("httpMethod")
+    if not isinstance(method, str) or not method:
+        raise BadRequest("the event has no HTTP method")
+    resource = event.get("resource") or event.get("path")
+    if not isinstance(resource, str) or not resource.startswith("/"):
+        raise BadRequest("the event has no resource path")
+    return Request(
+        method=method.upper(),
+        resource=resource,
+        headers=_headers(event),
+        body=_body(event),
+        request_id=request_id,
+    )
+
+
+def _headers(event: Mapping[str, Any]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    multi = event.get("multiValueHeaders")
+    if isinstance(multi, Mapping):
+        for name, values in multi.items():
+            if isinstance(name, str) and isinstance(values, list) and values and isinstance(values[0], str):
+                headers[name.lower()] = values[0]
+    single = event.get("headers")
+    if isinstance(single, Mapping):
+        for name, value in single.items():
+            if isinstance(name, str) and isinstance(value, str):
+                headers[name.lower()] = value
+    return headers
+
+
+def _body(event: Mapping[str, Any]) -> bytes:
+    body = event.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise BadRequest("the event body must be a string")
+    if event.get("isBase64Encoded") is True:
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("the event body is marked base64 but is not valid base64") from None
+    return body.encode("utf-8", errors="surrogatepass")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200]

@@ -1,0 +1,170 @@
+"""The upload logic: validate what the client announces, choose the key, sign, describe the result.
+
+Nothing here knows about events or HTTP; errors are raised as typed :mod:`upload_api.errors`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from upload_api.config import Config
+from upload_api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from upload_api.signer import PutConstraints, SignedRequest, UploadSigner
+
+_UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
+# type/subtype with optional parameters, e.g. "text/plain; charset=utf-8" (RFC 9110 tokens).
+_CONTENT_TYPE = re.compile(
+    r"^(?P<type>[A-Za-z0-9!#$&^_.+-]+)/(?P<subtype>[A-Za-z0-9!#$&^_.+-]+)"
+    r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"\\\r\n]*\"))*$"
+)
+MAX_CONTENT_TYPE_LENGTH = 255
+MAX_FILENAME_LENGTH = 1024
+# An extension is only kept when it is short, plain ASCII: it ends up in the object key.
+_SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,16}$")
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """A validated ``POST /uploads`` body."""
+
+    content_type: str
+    size: int
+    sha256_base64: str | None
+    filename: str | None
+
+
+def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
+    """Validate a ``POST /uploads`` body against the contract and the deployment's limits."""
+    unknown = sorted(set(body) - _UPLOAD_FIELDS)
+    if unknown:
+        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_UPLOAD_FIELDS))}")
+
+    content_type = _content_type(body.get("content_type"))
+    size = _size(body.get("size"), config.max_size_bytes)
+    if not content_type_allowed(content_type, config.allowed_content_types):
+        raise UnsupportedMediaType(
+            f"content_type {_media_type(content_type)!r} is not allowed; "
+            f"allowed: {', '.join(config.allowed_content_types)}"
+        )
+    return UploadRequest(
+        content_type=content_type,
+        size=size,
+        sha256_base64=_sha256(body.get("sha256")),
+        filename=_filename(body.get("filename")),
+    )
+
+
+def content_type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:
+    """Whether the media type (parameters ignored) matches an entry, exactly or as ``type/*``."""
+    media_type = _media_type(content_type)
+    major = media_type.split("/", 1)[0]
+    return media_type in allowed or f"{major}/*" in allowed
+
+
+def new_key(prefix: str, filename: str | None = None) -> tuple[str, str]:
+    """A fresh, unguessable key ``<prefix><uuid4><ext>`` and its uuid.
+
+    ``filename`` only lends its extension, and only a safe one: it is never used as a path.
+    """
+    upload_id = str(uuid.uuid4())
+    return f"{prefix}{upload_id}{safe_extension(filename)}", upload_id
+
+
+def safe_extension(filename: str | None) -> str:
+    """The lower-cased last extension of ``filename`` when it is short and alphanumeric, else ``""``."""
+    if not filename:
+        return ""
+    basename = re.split(r"[/\\]", filename)[-1]
+    stem, dot, extension = basename.rpartition(".")
+    if not dot or not stem.strip("."):
+        return ""
+    candidate = f".{extension.lower()}"
+    return candidate if _SAFE_EXTENSION.match(candidate) else ""
+
+
+def create_upload(request: UploadRequest, config: Config, signer: UploadSigner) -> dict[str, Any]:
+    """Sign a constrained PUT for a new key: the ``201`` body of ``POST /uploads``."""
+    key, _ = new_key(config.key_prefix, request.filename)
+    signed = signer.sign_put(
+        key,
+        PutConstraints(
+            content_type=request.content_type,
+            content_length=request.size,
+            sha256_base64=request.sha256_base64,
+        ),
+    )
+    return {
+        "key": key,
+        "method": signed.method,
+        "url": signed.url,
+        "headers": signed.headers,
+        "expires_at": _iso8601(signed.expires_at),
+    }
+
+
+def legacy_upload_url(config: Config, signer: UploadSigner) -> dict[str, Any]:
+    """The seed's answer, ``{"PUT_URL", "UUID"}``: a PUT URL that binds only the key."""
+    key, upload_id = new_key(config.key_prefix)
+    signed: SignedRequest = signer.sign_put(key)
+    return {"PUT_URL": signed.url, "UUID": upload_id}
+
+
+def _content_type(value: Any) -> str:
+    if value is None:
+        raise BadRequest("content_type is required")
+    if not isinstance(value, str):
+        raise BadRequest("content_type must be a string such as 'image/png'")
+    if len(value) > MAX_CONTENT_TYPE_LENGTH or not _CONTENT_TYPE.match(value):
+        raise BadRequest("content_type must be a media type such as 'image/png'")
+    return value
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _size(value: Any, maximum: int) -> int:
+    if value is None:
+        raise BadRequest("size is required")
+    # bool is an int subclass in Python; JSON true is not a size.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest("size must be a whole number of bytes")
+    if value < 1:
+        raise BadRequest("size must be at least 1 byte")
+    if value > maximum:
+        raise PayloadTooLarge(f"size {value} is over the maximum of {maximum} bytes")
+    return value
+
+
+def _sha256(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest("sha256 must be a string: the base64 of the file's 32-byte SHA-256 digest")
+    try:
+        digest = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest("sha256 must be base64 (standard alphabet, padded)") from None
+    if len(digest) != 32:
+        raise BadRequest(f"sha256 must encode 32 bytes, got {len(digest)}")
+    return value
+
+
+def _filename(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest("filename must be a string")
+    if len(value) > MAX_FILENAME_LENGTH:
+        raise BadRequest(f"filename must be at most {MAX_FILENAME_LENGTH} characters")
+    return value
+
+
+def _iso8601(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,134 @@
+"""The one place that knows how to build, test and check presigned-uploads (`nox -l` lists it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR
+from devtools import package as packaging
+from devtools import terraform as tf
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "unit", "package", "terraform", "integration"]
+
+LOCK_FILE = "requirements/dev.txt"
+PYTEST_STRICT = ("--strict-markers", "--strict-config", "-ra")
+PYTHON_PATHS = ("lambda_src", "devtools", "tests", "noxfile.py")
+EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
+
+
+def install(session: nox.Session, *packages: str) -> None:
+    """Install ``packages`` at the versions pinned in the lock file."""
+    session.install("-c", LOCK_FILE, *packages)
+
+
+def terraform_dirs() -> list[Path]:
+    """Every Terraform configuration in the repo: the root composition, its modules and examples."""
+    return [TERRAFORM_DIR, *sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
+
+
+def run_terraform(session: nox.Session, directory: Path, *args: str) -> None:
+    """Run terraform in ``directory`` with the project's provider installation settings."""
+    session.run(
+        tf.terraform_binary(),
+        f"-chdir={directory.relative_to(REPO_ROOT)}",
+        *args,
+        external=True,
+        env=tf.terraform_env(),
+        include_outer_env=False,  # terraform_env() may have dropped TF_CLI_CONFIG_FILE on purpose
+    )
+
+
+def require_terraform(session: nox.Session) -> None:
+    """Fail (in CI) or skip with a visible notice (elsewhere) when terraform is missing."""
+    try:
+        tf.terraform_binary()
+    except tf.TerraformMissing as missing:
+        if os.environ.get("CI"):
+            session.error(str(missing))
+        session.skip(f"SKIPPED: {missing}")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and types: ruff check, ruff format --check, mypy --strict."""
+    session.install("-r", LOCK_FILE)  # mypy needs every import the checked code makes
+    session.run("ruff", "check", *PYTHON_PATHS)
+    session.run("ruff", "format", "--check", *PYTHON_PATHS)
+    session.run("mypy", *(session.posargs or ("lambda_src", "devtools")))
+
+
+@nox.session
+def unit(session: nox.Session) -> None:
+    """Run the unit tests (handler, signer, packaging, contract) with moto in-process."""
+    install(session, "pytest", "moto[s3]", "boto3", "pyyaml", "openapi-spec-validator")
+    session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/unit",)))
+
+
+@nox.session(python=False)
+def package(session: nox.Session) -> None:
+    """Build build/lambda.zip reproducibly and print its sha256 and size."""
+    info = packaging.build(PACKAGE_ZIP)
+    session.log(f"{info.path.relative_to(REPO_ROOT)}: {info.size} bytes")
+    session.log(f"sha256 {info.sha256_hex} (CodeSha256 {info.sha256_base64})")
+
+
+@nox.session(python=False)
+def terraform(session: nox.Session) -> None:
+    """Check Terraform: fmt -check, validate every module and example, terraform test."""
+    require_terraform(session)
+    run_terraform(session, TERRAFORM_DIR, "fmt", "-check", "-recursive", "-diff")
+    for directory in terraform_dirs():
+        run_terraform(session, directory, "init", "-input=false", "-backend=false", "-no-color")
+        run_terraform(session, directory, "validate", "-no-color")
+        if (directory / "tests").is_dir():
+            run_terraform(session, directory, "test", "-no-color")
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Apply the stack to a moto server, upload real bytes, check plan is clean, destroy."""
+    require_terraform(session)
+    install(session, "pytest", "moto[server]", "boto3", "requests", "pyyaml")
+    info = packaging.build(PACKAGE_ZIP)
+    session.log(f"testing {info.path.name} sha256 {info.sha256_hex}")
+    session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/integration",)))
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down."""
+    require_terraform(session)
+    install(session, "moto[server]", "boto3", "requests")
+    packaging.build(PACKAGE_ZIP)
+    session.run("python", "-m", "devtools.demo", *session.posargs)
+
+
+@nox.session(default=False)
+def plan(session: nox.Session) -> None:
+    """Plan an example for a real account (default: complete) into build/<example>.tfplan."""
+    require_terraform(session)
+    example = session.posargs[0] if session.posargs else "complete"
+    directory = EXAMPLES[example]
+    packaging.build(PACKAGE_ZIP)
+    run_terraform(session, directory, "init", "-input=false")
+    run_terraform(session, directory, "plan", "-input=false", f"-out={REPO_ROOT / 'build' / f'{example}.tfplan'}")
+
+
+@nox.session(default=False)
+def apply(session: nox.Session) -> None:
+    """Apply the plan saved by the plan session (run `make apply`: it tests and plans first)."""
+    require_terraform(session)
+    example = session.posargs[0] if session.posargs else "complete"
+    plan_file = REPO_ROOT / "build" / f"{example}.tfplan"
+    if not plan_file.is_file():
+        session.error(f"{plan_file} does not exist: run `make plan` first")
+    run_terraform(session, EXAMPLES[example], "apply", "-input=false", str(plan_file))

@@ -1,0 +1,74 @@
+"""Fixtures for in-process tests: a deployment's config, a signer, and the API built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+from upload_api.app import UploadApi
+from upload_api.config import Config
+from upload_api.signer import Boto3UploadSigner
+
+from tests.events import ALLOWED_ORIGIN
+
+BUCKET = "uploads-test-bucket"
+MAX_SIZE = 10 * 1024 * 1024
+EXPIRY = 300
+
+ENVIRONMENT = {
+    "UPLOAD_BUCKET": BUCKET,
+    "UPLOAD_BUCKET_REGION": "eu-west-3",
+    "UPLOAD_KEY_PREFIX": "uploads/",
+    "UPLOAD_URL_EXPIRY_SECONDS": str(EXPIRY),
+    "UPLOAD_MAX_SIZE_BYTES": str(MAX_SIZE),
+    "UPLOAD_ALLOWED_CONTENT_TYPES": "image/png,text/plain,video/*",
+    "UPLOAD_ALLOWED_ORIGINS": f"{ALLOWED_ORIGIN},http://127.0.0.1:8080",
+    "UPLOAD_LEGACY_ROUTE_ENABLED": "true",
+}
+
+
+@pytest.fixture(autouse=True)
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials, and no endpoint override from the outer environment."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+
+
+@pytest.fixture
+def mocked_aws() -> Iterator[None]:
+    """moto's in-process AWS for tests that store objects."""
+    with mock_aws():
+        yield
+
+
+def make_config(**changes: object) -> Config:
+    """The test deployment's config, with ``changes``."""
+    values: dict[str, object] = {
+        "bucket": BUCKET,
+        "region": "eu-west-3",
+        "key_prefix": "uploads/",
+        "expiry_seconds": EXPIRY,
+        "max_size_bytes": MAX_SIZE,
+        "allowed_content_types": ("image/png", "text/plain", "video/*"),
+        "allowed_origins": (ALLOWED_ORIGIN, "http://127.0.0.1:8080"),
+        "legacy_route_enabled": True,
+    }
+    values.update(changes)
+    return Config(**values)  # type: ignore[arg-type]
+
+
+def make_api(**changes: object) -> UploadApi:
+    """An :class:`UploadApi` over the test config with a real boto3 signer."""
+    config = make_config(**changes)
+    signer = Boto3UploadSigner(bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds)
+    return UploadApi(config, signer)
+
+
+@pytest.fixture
+def api() -> UploadApi:
+    """The API of the test deployment."""
+    return make_api()

@@ -1,0 +1,62 @@
+"""Configuration is validated at cold start and every problem names its variable."""
+
+from __future__ import annotations
+
+import pytest
+from upload_api.config import load_config
+from upload_api.errors import ConfigError
+
+from tests.unit.conftest import ENVIRONMENT
+
+
+def test_a_complete_environment_loads() -> None:
+    config = load_config(ENVIRONMENT)
+    assert config.bucket == "uploads-test-bucket"
+    assert config.region == "eu-west-3"
+    assert config.expiry_seconds == 300
+    assert config.allowed_content_types == ("image/png", "text/plain", "video/*")
+    assert config.allowed_origins == ("https://app.example.com", "http://127.0.0.1:8080")
+    assert config.legacy_route_enabled is True
+
+
+def test_the_legacy_route_is_off_unless_asked_for() -> None:
+    environment = {k: v for k, v in ENVIRONMENT.items() if k != "UPLOAD_LEGACY_ROUTE_ENABLED"}
+    assert load_config(environment).legacy_route_enabled is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("UPLOAD_BUCKET", None),
+        ("UPLOAD_BUCKET", "Not_A_Bucket"),
+        ("UPLOAD_BUCKET_REGION", None),
+        ("UPLOAD_BUCKET_REGION", "moon-1"),
+        ("UPLOAD_KEY_PREFIX", "/uploads/"),
+        ("UPLOAD_KEY_PREFIX", "uploads"),
+        ("UPLOAD_KEY_PREFIX", "up loads/"),
+        ("UPLOAD_URL_EXPIRY_SECONDS", None),
+        ("UPLOAD_URL_EXPIRY_SECONDS", "0"),
+        ("UPLOAD_URL_EXPIRY_SECONDS", "-5"),
+        ("UPLOAD_URL_EXPIRY_SECONDS", "604801"),
+        ("UPLOAD_URL_EXPIRY_SECONDS", "5m"),
+        ("UPLOAD_MAX_SIZE_BYTES", "0"),
+        ("UPLOAD_MAX_SIZE_BYTES", str(5 * 1024**3 + 1)),
+        ("UPLOAD_ALLOWED_CONTENT_TYPES", None),
+        ("UPLOAD_ALLOWED_CONTENT_TYPES", " , "),
+        ("UPLOAD_ALLOWED_CONTENT_TYPES", "image/png,Image/JPEG"),
+        ("UPLOAD_ALLOWED_CONTENT_TYPES", "*/*"),
+        ("UPLOAD_ALLOWED_ORIGINS", None),
+        ("UPLOAD_ALLOWED_ORIGINS", "*"),
+        ("UPLOAD_ALLOWED_ORIGINS", "https://app.example.com/"),
+        ("UPLOAD_ALLOWED_ORIGINS", "https://app.example.com/path"),
+        ("UPLOAD_LEGACY_ROUTE_ENABLED", "yes"),
+    ],
+)
+def test_a_bad_value_fails_naming_the_variable(variable: str, value: str | None) -> None:
+    environment = dict(ENVIRONMENT)
+    if value is None:
+        del environment[variable]
+    else:
+        environment[variable] = value
+    with pytest.raises(ConfigError, match=variable):
+        load_config(environment)
