@@ -66,6 +66,16 @@ def lint(session: nox.Session) -> None:
     session.run("mypy", *(session.posargs or ("lambda_src", "devtools")))
 
 
+@nox.session(default=False)
+def fmt(session: nox.Session) -> None:
+    """Format Python with ruff and Terraform with terraform fmt."""
+    install(session, "ruff")
+    session.run("ruff", "check", "--fix", *PYTHON_PATHS)
+    session.run("ruff", "format", *PYTHON_PATHS)
+    require_terraform(session)
+    run_terraform(session, TERRAFORM_DIR, "fmt", "-recursive")
+
+
 @nox.session
 def unit(session: nox.Session) -> None:
     """Run the unit tests (handler, signer, packaging, contract) with moto in-process."""

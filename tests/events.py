@@ -1,9 +1,11 @@
-"""API Gateway REST proxy events (payload format 1.0), minimal but shaped like the real thing."""
+"""Events and answers for handler tests: JSON requests from an allowed origin by default."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from devtools.proxy_events import proxy_event as gateway_event
 
 ALLOWED_ORIGIN = "https://app.example.com"
 
@@ -19,20 +21,9 @@ def proxy_event(
     """An event for ``method resource``; ``body`` is JSON-encoded unless ``raw_body`` is given."""
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
     all_headers = {"Origin": ALLOWED_ORIGIN, **(headers or {})}
-    return {
-        "resource": resource,
-        "path": resource,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {name: [value] for name, value in all_headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {"requestId": "test-request", "stage": "v1", "resourcePath": resource},
-        "body": text,
-        "isBase64Encoded": False,
-    }
+    event = gateway_event(method, resource, headers={name: [value] for name, value in all_headers.items()})
+    event["body"] = text  # raw, so tests can send text that is not valid UTF-8 or JSON
+    return event
 
 
 def json_body(response: dict[str, Any]) -> Any:

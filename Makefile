@@ -1,0 +1,62 @@
+# A thin, self-documenting front door: every target forwards to a nox session (noxfile.py).
+# `make` or `make help` lists the targets.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+NOX := $(VENV)/bin/nox
+LOCK := requirements/dev.txt
+EXAMPLE ?= complete
+
+# The bootstrap environment holds nox (and uv, which nox uses to build session environments fast).
+$(NOX): $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed as $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) nox uv
+	@touch $(NOX)
+
+.PHONY: guard-terraform
+guard-terraform:
+	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.6 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
+
+.PHONY: help  ## Show the targets
+help:
+	@grep -E '^\.PHONY: [a-z-]+  ## ' $(MAKEFILE_LIST) | sed -E 's/^\.PHONY: ([a-z-]+)  ## (.*)/  make \1\t\2/' | expand -t 18
+
+.PHONY: demo  ## Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down
+demo: $(NOX) guard-terraform
+	$(NOX) -s demo
+
+.PHONY: test  ## Lint, unit tests, package, Terraform checks and the moto integration tests
+test: $(NOX) guard-terraform
+	$(NOX) -s lint unit package terraform integration
+
+.PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)
+package: $(NOX)
+	$(NOX) -s package
+
+.PHONY: fmt  ## Format Python (ruff) and Terraform (terraform fmt)
+fmt: $(NOX) guard-terraform
+	$(NOX) -s fmt
+
+.PHONY: plan  ## Plan an example (EXAMPLE=complete) for your AWS account into build/EXAMPLE.tfplan
+plan: $(NOX) guard-terraform
+	$(NOX) -s plan -- $(EXAMPLE)
+
+.PHONY: apply  ## Run the tests, plan, then apply that plan to your AWS account
+apply: test plan
+	$(NOX) -s apply -- $(EXAMPLE)
+
+.PHONY: lock  ## Re-pin requirements/dev.txt from requirements/dev.in
+lock: $(NOX)
+	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/dev.in -o $(LOCK)
+
+.PHONY: clean  ## Remove build output, nox environments and Terraform working files
+clean:
+	rm -rf build .nox .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find terraform -name .terraform -type d -prune -exec rm -rf {} +
+	find terraform -name 'moto_override.tf' -delete

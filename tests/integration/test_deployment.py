@@ -1,0 +1,102 @@
+"""What `terraform apply` created on the moto server matches the code, the contract and itself."""
+
+from __future__ import annotations
+
+import json
+
+from devtools.deployed_function import DeployedFunction
+from devtools.local_stack import LocalStack
+from tests.contract import contract_routes
+
+FUNCTION_VARIABLES = {
+    "UPLOAD_BUCKET",
+    "UPLOAD_BUCKET_REGION",
+    "UPLOAD_KEY_PREFIX",
+    "UPLOAD_URL_EXPIRY_SECONDS",
+    "UPLOAD_MAX_SIZE_BYTES",
+    "UPLOAD_ALLOWED_CONTENT_TYPES",
+    "UPLOAD_ALLOWED_ORIGINS",
+    "UPLOAD_LEGACY_ROUTE_ENABLED",
+}
+
+
+def test_the_function_runs_the_built_zip_with_the_right_handler(function: DeployedFunction) -> None:
+    # DeployedFunction refuses a CodeSha256 that is not the built zip's; this states it plainly.
+    assert function.code_sha256
+    assert function.handler == "upload_api.handler.lambda_handler"
+    assert set(function.environment) >= FUNCTION_VARIABLES
+    assert function.environment["UPLOAD_LEGACY_ROUTE_ENABLED"] == "true"
+
+
+def test_the_function_configuration(stack: LocalStack) -> None:
+    configuration = stack.client("lambda").get_function_configuration(FunctionName=stack.outputs["function_name"])
+    assert configuration["Runtime"] in {"python3.12", "python3.13"}
+    assert configuration["Architectures"] == ["arm64"]
+
+
+def test_the_api_serves_exactly_the_contract_routes(stack: LocalStack, function: DeployedFunction) -> None:
+    apigateway = stack.client("apigateway")
+    api_id = stack.outputs["rest_api_id"]
+    resources = apigateway.get_resources(restApiId=api_id, embed=["methods"])["items"]
+    routed = {item["path"]: item for item in resources if item.get("resourceMethods")}
+    assert set(routed) == set(contract_routes())
+    for path, item in routed.items():
+        # One ANY method per path: the handler answers wrong methods (405) and preflight itself.
+        assert set(item["resourceMethods"]) == {"ANY"}, path
+        integration = apigateway.get_integration(restApiId=api_id, resourceId=item["id"], httpMethod="ANY")
+        assert integration["type"] == "AWS_PROXY"
+        assert function.name in integration["uri"]
+
+
+def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(stack: LocalStack) -> None:
+    role_arn = stack.client("lambda").get_function_configuration(FunctionName=stack.outputs["function_name"])["Role"]
+    iam = stack.client("iam")
+    role_name = role_arn.rsplit("/", 1)[1]
+    trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "lambda.amazonaws.com"}]
+
+    documents = [
+        iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    ]
+    for attached in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
+        policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+        version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
+        documents.append(version["PolicyVersion"]["Document"])
+    statements = [s for d in documents for s in (json.loads(d) if isinstance(d, str) else d)["Statement"]]
+    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert actions == {"s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents"}
+    bucket, prefix = stack.outputs["bucket_name"], "uploads/"
+    for statement in statements:
+        resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
+        if "s3:PutObject" in str(statement["Action"]):
+            assert resources == [f"arn:aws:s3:::{bucket}/{prefix}*"]
+        else:
+            assert all(":log-group:/aws/lambda/" in resource for resource in resources)
+
+
+def test_the_bucket_is_private_encrypted_and_tls_only(stack: LocalStack) -> None:
+    s3 = stack.client("s3")
+    bucket = stack.outputs["bucket_name"]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert block == dict.fromkeys(
+        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+    )
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] in ("false", False)
+        for s in policy["Statement"]
+    )
+    cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    assert {"PUT", "POST"} <= set(cors[0]["AllowedMethods"])
+    assert "ETag" in cors[0]["ExposeHeaders"]
+    lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
+
+
+def test_a_plan_after_the_apply_shows_no_changes(stack: LocalStack) -> None:
+    exit_code, output = stack.plan_exit_code()
+    assert exit_code == 0, f"terraform plan wants changes after apply:\n{output}"
