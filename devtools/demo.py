@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
+
 import requests
 
 from devtools import PACKAGE_ZIP
