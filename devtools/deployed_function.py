@@ -24,8 +24,10 @@ class CodeMismatch(RuntimeError):
 class DeployedFunction:
     """Invoke the deployed function's handler, from the zip, under its deployed environment."""
 
-    def __init__(self, stack: LocalStack, package: Path) -> None:
-        configuration = stack.client("lambda").get_function_configuration(FunctionName=stack.outputs["function_name"])
+    def __init__(self, stack: LocalStack, package: Path, name: str | None = None) -> None:
+        configuration = stack.client("lambda").get_function_configuration(
+            FunctionName=name or stack.outputs["function_name"]
+        )
         package_sha = base64.b64encode(hashlib.sha256(package.read_bytes()).digest()).decode()
         if configuration["CodeSha256"] != package_sha:
             raise CodeMismatch(f"deployed CodeSha256 {configuration['CodeSha256']} is not {package}'s {package_sha}")
@@ -33,8 +35,8 @@ class DeployedFunction:
         self.handler: str = configuration["Handler"]
         self.timeout: int = configuration["Timeout"]
         self.code_sha256: str = configuration["CodeSha256"]
-        self.environment = stack.function_environment()
-        self.code_dir = lambda_runner.extract(package, stack.workdir / ".function-code")
+        self.environment = stack.function_environment(self.name)
+        self.code_dir = lambda_runner.extract(package, stack.workdir / ".function-code" / self.name)
 
     def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
         """The handler's raw proxy response to ``event``."""

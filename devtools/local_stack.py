@@ -46,9 +46,9 @@ class LocalStack:
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
-    def function_environment(self) -> dict[str, str]:
-        """The process environment the deployed function would run with, pointed at moto."""
-        configuration = self.client("lambda").get_function_configuration(FunctionName=self.outputs["function_name"])
+    def function_environment(self, name: str) -> dict[str, str]:
+        """The process environment the deployed function ``name`` would run with, pointed at moto."""
+        configuration = self.client("lambda").get_function_configuration(FunctionName=name)
         variables: dict[str, str] = configuration.get("Environment", {}).get("Variables", {})
         return {
             **variables,
@@ -56,6 +56,7 @@ class LocalStack:
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_ENDPOINT_URL_S3": self.endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": name,
         }
 
     def plan_exit_code(self) -> tuple[int, str]:

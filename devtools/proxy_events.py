@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,6 +22,9 @@ def proxy_event(
     stage: str = "v1",
     source_ip: str = "127.0.0.1",
     request_id: str | None = None,
+    api_id: str = "local",
+    account_id: str = "123456789012",
+    host: str = "127.0.0.1",
 ) -> dict[str, Any]:
     """An event as API Gateway sends it to an AWS_PROXY integration.
 
@@ -29,6 +33,8 @@ def proxy_event(
     """
     headers = headers or {}
     query = query or {}
+    now = time.time()
+    request_id = request_id or str(uuid.uuid4())
     text: str | None = None
     if body is not None:
         text = base64.b64encode(body).decode() if binary else body.decode("utf-8", errors="surrogateescape")
@@ -43,13 +49,42 @@ def proxy_event(
         "pathParameters": dict(path_parameters) if path_parameters else None,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": resource,
+            "accountId": account_id,
+            "apiId": api_id,
+            "domainName": host,
+            "domainPrefix": host.split(".", 1)[0],
+            "extendedRequestId": request_id,
             "httpMethod": method,
+            "identity": {
+                "accessKey": None,
+                "accountId": None,
+                "caller": None,
+                "cognitoAuthenticationProvider": None,
+                "cognitoAuthenticationType": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "principalOrgId": None,
+                "sourceIp": source_ip,
+                "user": None,
+                "userAgent": _last(headers, "user-agent"),
+                "userArn": None,
+            },
             "path": f"/{stage}{path or resource}",
+            "protocol": "HTTP/1.1",
+            "requestId": request_id,
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "requestTimeEpoch": int(now * 1000),
+            "resourceId": "local",
+            "resourcePath": resource,
             "stage": stage,
-            "requestId": request_id or str(uuid.uuid4()),
-            "identity": {"sourceIp": source_ip},
         },
         "body": text,
         "isBase64Encoded": binary and body is not None,
     }
+
+
+def _last(headers: Mapping[str, Sequence[str]], name: str) -> str | None:
+    for key, values in headers.items():
+        if key.lower() == name and values:
+            return values[-1]
+    return None

@@ -1,0 +1,142 @@
+"""The deployed REST API read back from moto: resources, methods and their integrations.
+
+What the gateway serves is what was applied, not a second copy of the routes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MockIntegration:
+    """A MOCK integration's answer: its status, response headers and body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method of a resource and where it goes."""
+
+    http_method: str
+    integration_type: str
+    function_name: str | None = None
+    mock: MockIntegration | None = None
+    api_key_required: bool = False
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource path template such as ``/uploads/{upload_id}`` with its methods."""
+
+    path: str
+    methods: dict[str, Method]
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters when ``path`` fits this template, else ``None``."""
+        match = _template_regex(self.path).fullmatch(path)
+        return None if match is None else {name.rstrip("+"): value for name, value in _groups(self.path, match)}
+
+
+@dataclass(frozen=True)
+class DeployedApi:
+    """A REST API and one of its stages."""
+
+    api_id: str
+    stage: str
+    resources: tuple[Resource, ...]
+
+    def find(self, path: str, http_method: str) -> tuple[Resource, Method, dict[str, str]] | None:
+        """The resource and method serving ``http_method path`` as API Gateway picks them.
+
+        Literal paths win over templates, and a method wins over ``ANY``.
+        """
+        for resource in sorted(self.resources, key=_specificity):
+            parameters = resource.match(path)
+            if parameters is None:
+                continue
+            method = resource.methods.get(http_method) or resource.methods.get("ANY")
+            if method is not None:
+                return resource, method, parameters
+            return None
+        return None
+
+
+def load_api(apigateway: Any, api_id: str, stage: str) -> DeployedApi:
+    """Read ``api_id`` from an API Gateway (moto) client."""
+    apigateway.get_stage(restApiId=api_id, stageName=stage)  # fails clearly if the stage is absent
+    items = apigateway.get_resources(restApiId=api_id, embed=["methods"], limit=500)["items"]
+    resources = []
+    for item in items:
+        methods = {}
+        for http_method in item.get("resourceMethods") or {}:
+            methods[http_method] = _method(apigateway, api_id, item["id"], http_method)
+        if methods:
+            resources.append(Resource(path=item["path"], methods=methods))
+    return DeployedApi(api_id=api_id, stage=stage, resources=tuple(resources))
+
+
+def _method(apigateway: Any, api_id: str, resource_id: str, http_method: str) -> Method:
+    described = apigateway.get_method(restApiId=api_id, resourceId=resource_id, httpMethod=http_method)
+    integration = described.get("methodIntegration") or {}
+    kind = integration.get("type", "")
+    if kind == "AWS_PROXY":
+        return Method(
+            http_method,
+            kind,
+            function_name=_function_name(integration["uri"]),
+            api_key_required=bool(described.get("apiKeyRequired")),
+        )
+    if kind == "MOCK":
+        return Method(
+            http_method, kind, mock=_mock(integration), api_key_required=bool(described.get("apiKeyRequired"))
+        )
+    raise ValueError(
+        f"{http_method} on resource {resource_id} has a {kind or 'missing'} integration the gateway cannot run"
+    )
+
+
+def _mock(integration: dict[str, Any]) -> MockIntegration:
+    responses: dict[str, dict[str, Any]] = integration.get("integrationResponses") or {}
+    chosen: dict[str, Any] = responses.get("200") or next(iter(responses.values()), {"statusCode": "200"})
+    headers = {
+        name.removeprefix("method.response.header."): value.strip("'")
+        for name, value in (chosen.get("responseParameters") or {}).items()
+    }
+    body = (chosen.get("responseTemplates") or {}).get("application/json", "")
+    return MockIntegration(status=int(chosen.get("statusCode", 200)), headers=headers, body=body)
+
+
+def _function_name(uri: str) -> str:
+    # arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations
+    match = re.search(r"functions/(arn:[^/]+)/invocations", uri)
+    if match is None:
+        raise ValueError(f"not a Lambda proxy integration URI: {uri}")
+    return match.group(1).split(":function:", 1)[1].split(":", 1)[0]
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    pattern = ""
+    for part in re.split(r"(\{[^}]+\})", template):
+        if part.startswith("{") and part.endswith("+}"):
+            pattern += r"(.+)"
+        elif part.startswith("{"):
+            pattern += r"([^/]+)"
+        else:
+            pattern += re.escape(part)
+    return re.compile(pattern)
+
+
+def _groups(template: str, match: re.Match[str]) -> list[tuple[str, str]]:
+    names = [name.strip("{}") for name in re.findall(r"\{[^}]+\}", template)]
+    return list(zip(names, match.groups(), strict=True))
+
+
+def _specificity(resource: Resource) -> tuple[int, int]:
+    # Fewer template segments first, then longer literal text: /a/b beats /a/{x}.
+    return resource.path.count("{"), -len(resource.path)

@@ -1,0 +1,198 @@
+"""The HTTP side of the local gateway: requests in, proxy events to the function, answers out.
+
+It answers the way API Gateway REST does: ``/<stage>/<path>`` URLs, 403 "Missing Authentication
+Token" for a route that does not exist, MOCK integrations from their integration responses,
+502 when the function fails or returns a malformed answer, 504 past the function's timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import fnmatch
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from devtools.gateway.api_model import DeployedApi, Method, Resource
+from devtools.gateway.worker import Invocation, WorkerPool
+from devtools.ports import LOOPBACK, free_port
+from devtools.proxy_events import proxy_event
+
+MISSING_TOKEN = (403, {"message": "Missing Authentication Token"})
+BAD_GATEWAY = (502, {"message": "Internal server error"})
+TIMED_OUT = (504, {"message": "Endpoint request timed out"})
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload cap
+
+
+@dataclass
+class GatewayConfig:
+    """What the gateway serves: the deployed API, a worker pool per function, binary types."""
+
+    api: DeployedApi
+    pools: dict[str, WorkerPool]
+    binary_media_types: tuple[str, ...] = ()
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _GatewayServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Request lines can carry tokens in query strings: keep the console quiet by default.
+        pass
+
+    def _serve(self) -> None:
+        config = self.server.config
+        url = urlsplit(self.path)
+        body = self._read_body()
+        stage, _, rest = url.path.lstrip("/").partition("/")
+        path = "/" + unquote(rest) if rest else "/"
+        found = config.api.find(path, self.command) if stage == config.api.stage else None
+        if found is None:
+            self._send_json(*MISSING_TOKEN)
+            return
+        resource, method, parameters = found
+        if method.mock is not None:
+            self._send(method.mock.status, list(method.mock.headers.items()), method.mock.body.encode())
+            return
+        self._proxy(resource, method, parameters, path, url.query, body)
+
+    def _proxy(
+        self, resource: Resource, method: Method, parameters: dict[str, str], path: str, query: str, body: bytes
+    ) -> None:
+        config = self.server.config
+        headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name, []).append(value)
+        binary = _is_binary(self.headers.get("Content-Type", ""), config.binary_media_types, body)
+        request_id = str(uuid.uuid4())
+        event = proxy_event(
+            self.command,
+            resource.path,
+            path=path,
+            headers=headers,
+            query=parse_qs(query, keep_blank_values=True),
+            path_parameters=parameters,
+            body=body if body or self.command in ("POST", "PUT", "PATCH") else None,
+            binary=binary,
+            stage=config.api.stage,
+            source_ip=self.client_address[0],
+            request_id=request_id,
+        )
+        assert method.function_name is not None
+        invocation = config.pools[method.function_name].invoke(event, request_id)
+        self._answer(invocation)
+
+    def _answer(self, invocation: Invocation) -> None:
+        if invocation.failure == "timeout":
+            self._send_json(*TIMED_OUT)
+            return
+        if invocation.failure is not None or invocation.response is None:
+            self._send_json(*BAD_GATEWAY)
+            return
+        converted = _http_response(invocation.response)
+        if converted is None:
+            self._send_json(*BAD_GATEWAY)
+            return
+        self._send(*converted)
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(min(length, MAX_PAYLOAD_BYTES)) if length > 0 else b""
+
+    def _send_json(self, status: int, body: dict[str, str]) -> None:
+        self._send(status, [("Content-Type", "application/json")], json.dumps(body).encode())
+
+    def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _is_binary(content_type: str, binary_media_types: tuple[str, ...], body: bytes) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if any(fnmatch.fnmatch(media_type, pattern) for pattern in binary_media_types):
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True  # API Gateway would mangle it as text; hand it over intact instead
+    return False
+
+
+def _http_response(response: Any) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    """A proxy response as status, header pairs and body; ``None`` when it is malformed (502)."""
+    if not isinstance(response, dict):
+        return None
+    status = response.get("statusCode")
+    headers = response.get("headers") or {}
+    multi = response.get("multiValueHeaders") or {}
+    body = response.get("body") or ""
+    if not isinstance(status, int) or not 100 <= status <= 599:
+        return None
+    if not isinstance(headers, dict) or not isinstance(multi, dict) or not isinstance(body, str):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for name, values in multi.items():
+        if not isinstance(values, list):
+            return None
+        pairs.extend((str(name), str(value)) for value in values)
+    multi_names = {name.lower() for name in multi}
+    pairs.extend((str(name), str(value)) for name, value in headers.items() if name.lower() not in multi_names)
+    if response.get("isBase64Encoded") is True:
+        try:
+            return status, pairs, base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return status, pairs, body.encode()
+
+
+class _GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], config: GatewayConfig) -> None:
+        super().__init__(address, _RequestHandler)
+        self.config = config
+
+
+@dataclass(frozen=True)
+class RunningGateway:
+    """A gateway serving on loopback."""
+
+    base_url: str
+    stage_url: str
+    config: GatewayConfig
+
+
+@contextmanager
+def serve(config: GatewayConfig, port: int | None = None) -> Iterator[RunningGateway]:
+    """Serve ``config`` on 127.0.0.1 in a background thread; stop and close the workers on exit."""
+    server = _GatewayServer((LOOPBACK, port or free_port()), config)
+    thread = threading.Thread(target=server.serve_forever, name="local-gateway", daemon=True)
+    thread.start()
+    base_url = f"http://{LOOPBACK}:{server.server_address[1]}"
+    try:
+        yield RunningGateway(base_url=base_url, stage_url=f"{base_url}/{config.api.stage}", config=config)
+    finally:
+        server.shutdown()
+        server.server_close()
+        for pool in config.pools.values():
+            pool.close()

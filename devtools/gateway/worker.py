@@ -1,0 +1,176 @@
+"""Warm worker processes that run the deployed handler, like Lambda execution environments.
+
+A worker imports the handler once (its cold start), then answers events one at a time over its
+stdin/stdout, one JSON document per line. The handler's own prints go to the worker's stderr.
+A worker that dies is replaced (the caller answers 502); one that runs past the function's
+timeout is killed and replaced (the caller answers 504).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_WORKER = r"""
+import importlib, json, os, sys, traceback
+sys.path.insert(0, sys.argv[1])
+channel = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)  # the handler's print() goes to stderr, never into the protocol
+try:
+    module_name, function_name = sys.argv[2].rsplit(".", 1)
+    handler = getattr(importlib.import_module(module_name), function_name)
+except Exception as exc:
+    traceback.print_exc()
+    channel.write(json.dumps({"init_error": f"{type(exc).__name__}: {exc}"}) + "\n")
+    sys.exit(1)
+channel.write(json.dumps({"ready": True}) + "\n")
+
+class Context:
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
+    aws_request_id = ""
+
+for line in sys.stdin:
+    message = json.loads(line)
+    Context.aws_request_id = message["request_id"]
+    try:
+        channel.write(json.dumps({"response": handler(message["event"], Context())}) + "\n")
+    except Exception as exc:
+        traceback.print_exc()
+        channel.write(json.dumps({"error": {"errorType": type(exc).__name__, "errorMessage": str(exc)}}) + "\n")
+"""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """How one invocation ended: a response, or ``failure`` in {"crash", "error", "timeout"}."""
+
+    response: dict[str, Any] | None = None
+    failure: str | None = None
+    detail: str = ""
+    cold_start_seconds: float | None = None
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker process exited or spoke nonsense."""
+
+
+class WorkerTimedOut(RuntimeError):
+    """The worker did not answer within the function's timeout."""
+
+
+class Worker:
+    """One warm process holding the imported handler."""
+
+    def __init__(self, code_dir: Path, handler: str, environment: Mapping[str, str], timeout: float) -> None:
+        started = time.perf_counter()
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _WORKER, str(code_dir), handler],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(environment),
+            cwd=code_dir,
+            text=True,
+        )
+        self._buffer = ""
+        try:
+            # Lambda gives the init phase its own 10 s; the function's timeout when that is longer.
+            ready = self._read_message(time.monotonic() + max(timeout, 10.0))
+        except (WorkerCrashed, WorkerTimedOut):
+            self.stop()
+            raise
+        if "init_error" in ready:
+            self.stop()
+            raise WorkerCrashed(f"the function failed its cold start: {ready['init_error']}")
+        self.cold_start_seconds = time.perf_counter() - started
+
+    def invoke(self, event: Mapping[str, Any], request_id: str, timeout: float) -> dict[str, Any]:
+        """Send one event; return the worker's message (``response`` or ``error``)."""
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(json.dumps({"event": event, "request_id": request_id}) + "\n")
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerCrashed(f"the worker is gone: {exc}") from None
+        return self._read_message(time.monotonic() + timeout)
+
+    def stop(self) -> None:
+        """End the process, politely first."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+
+    def _read_message(self, deadline: float) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        descriptor = self._process.stdout.fileno()
+        while "\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerTimedOut("the function ran past its timeout")
+            readable, _, _ = select.select([descriptor], [], [], remaining)
+            if not readable:
+                continue
+            chunk = os.read(descriptor, 65536).decode()
+            if not chunk:
+                raise WorkerCrashed(f"the worker exited with code {self._process.wait()}")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split("\n", 1)
+        try:
+            message: dict[str, Any] = json.loads(line)
+        except json.JSONDecodeError:
+            raise WorkerCrashed("the worker wrote something that is not a message") from None
+        return message
+
+
+class WorkerPool:
+    """Workers for one function: reuse an idle one, start another when all are busy."""
+
+    def __init__(self, code_dir: Path, handler: str, environment: Mapping[str, str], timeout: float) -> None:
+        self._code_dir = code_dir
+        self._handler = handler
+        self._environment = dict(environment)
+        self.timeout = timeout
+        self._idle: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def invoke(self, event: Mapping[str, Any], request_id: str) -> Invocation:
+        """Run ``event`` in a warm worker (or a fresh one) and say how it ended."""
+        cold_start = None
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        try:
+            if worker is None:
+                worker = Worker(self._code_dir, self._handler, self._environment, self.timeout)
+                cold_start = worker.cold_start_seconds
+            message = worker.invoke(event, request_id, self.timeout)
+        except WorkerTimedOut as exc:
+            if worker is not None:
+                worker.stop()
+            return Invocation(failure="timeout", detail=str(exc))
+        except WorkerCrashed as exc:
+            if worker is not None:
+                worker.stop()
+            return Invocation(failure="crash", detail=str(exc))
+        with self._lock:
+            self._idle.append(worker)
+        if "error" in message:
+            return Invocation(failure="error", detail=json.dumps(message["error"]), cold_start_seconds=cold_start)
+        return Invocation(response=message.get("response"), cold_start_seconds=cold_start)
+
+    def close(self) -> None:
+        """Stop every idle worker."""
+        with self._lock:
+            workers, self._idle = self._idle, []
+        for worker in workers:
+            worker.stop()

@@ -1,0 +1,180 @@
+"""The local gateway answers like API Gateway REST, around a fake function with every failure mode."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from devtools.gateway.api_model import DeployedApi, Method, MockIntegration, Resource
+from devtools.gateway.server import GatewayConfig, RunningGateway, serve
+from devtools.gateway.worker import WorkerPool
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+FAKE_FUNCTION = """
+import base64, json, os, time
+
+def handler(event, context):
+    action = (event.get("pathParameters") or {}).get("action")
+    if action == "crash":
+        os._exit(3)
+    if action == "sleep":
+        time.sleep(30)
+    if action == "raise":
+        raise ValueError("boom")
+    if action == "malformed":
+        return {"statusCode": "two hundred"}
+    if action == "binary":
+        body = base64.b64encode(bytes(range(256))).decode()
+        return {"statusCode": 200, "headers": {"Content-Type": "application/octet-stream"},
+                "body": body, "isBase64Encoded": True}
+    if action == "cookies":
+        return {"statusCode": 201, "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}, "body": ""}
+    print("a print must not break the protocol")
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"event": event, "pid": os.getpid(), "request_id": context.aws_request_id})}
+"""
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    code_dir = tmp_path_factory.mktemp("code")
+    (code_dir / "fake_function.py").write_text(FAKE_FUNCTION)
+    proxy = Method("ANY", "AWS_PROXY", function_name="fake")
+    api = DeployedApi(
+        api_id="abc123",
+        stage="v1",
+        resources=(
+            Resource("/echo", {"ANY": proxy}),
+            Resource("/do/{action}", {"GET": Method("GET", "AWS_PROXY", function_name="fake")}),
+            Resource("/files/{key+}", {"GET": Method("GET", "AWS_PROXY", function_name="fake")}),
+            Resource(
+                "/mocked",
+                {"OPTIONS": Method("OPTIONS", "MOCK", mock=MockIntegration(200, {"Access-Control-Max-Age": "60"}))},
+            ),
+        ),
+    )
+    pool = WorkerPool(code_dir, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=1.0)
+    with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
+        yield running
+
+
+def echo(gateway: RunningGateway, response: requests.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_the_event_has_the_documented_shape(gateway: RunningGateway) -> None:
+    published = json.loads((FIXTURES / "apigw-rest-proxy-event.json").read_text())
+    event = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))["event"]
+    assert set(event) == set(published) - {"_comment"}
+    assert set(event["requestContext"]) == set(published["requestContext"])
+    assert set(event["requestContext"]["identity"]) == set(published["requestContext"]["identity"])
+    assert event["resource"] == "/echo"
+    assert event["path"] == "/echo"
+    assert event["httpMethod"] == "GET"
+    assert event["requestContext"]["stage"] == "v1"
+    assert event["requestContext"]["resourcePath"] == "/echo"
+    assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+    assert event["body"] is None
+    assert event["isBase64Encoded"] is False
+
+
+def test_the_request_id_reaches_the_function_context(gateway: RunningGateway) -> None:
+    answer = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))
+    assert answer["request_id"] == answer["event"]["requestContext"]["requestId"]
+
+
+def test_text_bodies_travel_as_text(gateway: RunningGateway) -> None:
+    answer = echo(gateway, requests.post(f"{gateway.stage_url}/echo", json={"a": "ü"}, timeout=10))
+    assert answer["event"]["body"] == '{"a": "\\u00fc"}'
+    assert answer["event"]["isBase64Encoded"] is False
+
+
+def test_binary_bodies_travel_base64(gateway: RunningGateway) -> None:
+    data = bytes(range(256))
+    answer = echo(gateway, requests.post(f"{gateway.stage_url}/echo", data=data, timeout=10))
+    assert answer["event"]["isBase64Encoded"] is True
+    assert base64.b64decode(answer["event"]["body"]) == data
+
+
+def test_multi_value_headers_and_query_strings(gateway: RunningGateway) -> None:
+    host, port = gateway.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.putrequest("GET", "/v1/echo?tag=a&tag=b&single=1&empty=")
+    connection.putheader("X-Tag", "one")
+    connection.putheader("X-Tag", "two")
+    connection.endheaders()
+    event = json.loads(connection.getresponse().read())["event"]
+    connection.close()
+    assert event["multiValueHeaders"]["X-Tag"] == ["one", "two"]
+    assert event["headers"]["X-Tag"] == "two"  # the single-value map holds the last value
+    assert event["multiValueQueryStringParameters"] == {"tag": ["a", "b"], "single": ["1"], "empty": [""]}
+    assert event["queryStringParameters"] == {"tag": "b", "single": "1", "empty": ""}
+
+
+def test_path_parameters_including_greedy_ones(gateway: RunningGateway) -> None:
+    event = echo(gateway, requests.get(f"{gateway.stage_url}/files/a/b%20c.txt", timeout=10))["event"]
+    assert event["resource"] == "/files/{key+}"
+    assert event["pathParameters"] == {"key": "a/b c.txt"}
+
+
+def test_base64_answers_are_decoded(gateway: RunningGateway) -> None:
+    response = requests.get(f"{gateway.stage_url}/do/binary", timeout=10)
+    assert response.status_code == 200
+    assert response.content == bytes(range(256))
+
+
+def test_multi_value_answer_headers(gateway: RunningGateway) -> None:
+    response = requests.get(f"{gateway.stage_url}/do/cookies", timeout=10)
+    assert response.status_code == 201
+    assert response.raw.headers.getlist("Set-Cookie") == ["a=1", "b=2"]
+
+
+def test_workers_stay_warm(gateway: RunningGateway) -> None:
+    first = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))["pid"]
+    second = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))["pid"]
+    assert first == second
+
+
+def test_a_crash_is_502_and_a_fresh_worker_follows(gateway: RunningGateway) -> None:
+    before = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))["pid"]
+    response = requests.get(f"{gateway.stage_url}/do/crash", timeout=10)
+    assert response.status_code == 502
+    assert response.json() == {"message": "Internal server error"}
+    after = echo(gateway, requests.get(f"{gateway.stage_url}/echo", timeout=10))["pid"]
+    assert after != before
+
+
+@pytest.mark.parametrize("action", ["raise", "malformed"])
+def test_a_failed_or_malformed_answer_is_502(gateway: RunningGateway, action: str) -> None:
+    response = requests.get(f"{gateway.stage_url}/do/{action}", timeout=10)
+    assert response.status_code == 502
+    assert response.json() == {"message": "Internal server error"}
+
+
+def test_past_the_timeout_is_504(gateway: RunningGateway) -> None:
+    response = requests.get(f"{gateway.stage_url}/do/sleep", timeout=10)
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
+    assert requests.get(f"{gateway.stage_url}/echo", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/v1/nope", "/v2/echo", "/v1/do/x/y", "/v1/mocked"])
+def test_unknown_routes_are_403_missing_authentication_token(gateway: RunningGateway, path: str) -> None:
+    response = requests.get(f"{gateway.base_url}{path}", timeout=10)
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+
+
+def test_mock_integrations_answer_from_their_integration_response(gateway: RunningGateway) -> None:
+    response = requests.options(f"{gateway.stage_url}/mocked", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Max-Age"] == "60"
