@@ -22,6 +22,12 @@ $(NOX): $(LOCK)
 guard-terraform:
 	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.6 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
 
+.PHONY: guard-chromium
+guard-chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$${CHROMIUM_PATH:-}" ] || \
+		{ echo "Chromium is not installed, so the browser tests will not run: sudo apt-get install chromium (or set CHROMIUM_PATH)"; \
+		  if [ -n "$${CI:-}" ]; then exit 1; fi; }
+
 .PHONY: help  ## Show the targets
 help:
 	@grep -E '^\.PHONY: [a-z-]+  ## ' $(MAKEFILE_LIST) | sed -E 's/^\.PHONY: ([a-z-]+)  ## (.*)/  make \1\t\2/' | expand -t 18
@@ -30,8 +36,12 @@ help:
 demo: $(NOX) guard-terraform
 	$(NOX) -s demo
 
-.PHONY: test  ## Lint, unit tests, package, Terraform checks and the moto integration tests
-test: $(NOX) guard-terraform
+.PHONY: serve  ## Run the local stack (API, uploader page, AWS endpoint) until Ctrl-C; see build/local-stack.json
+serve: $(NOX) guard-terraform
+	$(NOX) -s serve
+
+.PHONY: test  ## Lint, unit tests, package, Terraform checks, the moto integration and browser tests
+test: $(NOX) guard-terraform guard-chromium
 	$(NOX) -s lint unit package terraform integration
 
 .PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)

@@ -22,6 +22,8 @@ nox.options.sessions = ["lint", "unit", "package", "terraform", "integration"]
 LOCK_FILE = "requirements/dev.txt"
 PYTEST_STRICT = ("--strict-markers", "--strict-config", "-ra")
 PYTHON_PATHS = ("lambda_src", "devtools", "tests", "noxfile.py")
+# What the sessions that start the local stack (tests, demo, serve) need.
+STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright")
 EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
 
 
@@ -103,23 +105,43 @@ def terraform(session: nox.Session) -> None:
             run_terraform(session, directory, "test", "-no-color")
 
 
-@nox.session
-def integration(session: nox.Session) -> None:
-    """Apply the stack to a moto server, upload real bytes, check plan is clean, destroy."""
+def run_stack_tests(session: nox.Session, *paths: str) -> None:
+    """Build the zip, then run ``paths`` against one shared moto deployment."""
     require_terraform(session)
-    install(session, "pytest", "moto[server]", "boto3", "requests", "pyyaml")
+    install(session, *STACK_PACKAGES)
     info = packaging.build(PACKAGE_ZIP)
     session.log(f"testing {info.path.name} sha256 {info.sha256_hex}")
-    session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/integration",)))
+    session.run("pytest", *PYTEST_STRICT, *(session.posargs or paths))
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Apply the stack to moto, test it over HTTP through the local gateway and in Chromium."""
+    run_stack_tests(session, "tests/integration", "tests/browser")
+
+
+@nox.session(default=False)
+def browser(session: nox.Session) -> None:
+    """Only the browser tests (Chromium via Playwright) against their own moto deployment."""
+    run_stack_tests(session, "tests/browser")
 
 
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down."""
     require_terraform(session)
-    install(session, "moto[server]", "boto3", "requests")
+    install(session, *STACK_PACKAGES)
     packaging.build(PACKAGE_ZIP)
     session.run("python", "-m", "devtools.demo", *session.posargs)
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Run the local stack (API, uploader page, AWS endpoint) until Ctrl-C or SIGTERM."""
+    require_terraform(session)
+    install(session, *STACK_PACKAGES)
+    packaging.build(PACKAGE_ZIP)
+    session.run("python", "-m", "devtools.serve", *session.posargs)
 
 
 @nox.session(default=False)

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import zipfile
 from pathlib import Path
-from typing import Any
 
-from devtools import lambda_runner
 from devtools.local_stack import LocalStack
-from devtools.proxy_events import proxy_event
 
 
 class CodeMismatch(RuntimeError):
@@ -22,7 +19,7 @@ class CodeMismatch(RuntimeError):
 
 
 class DeployedFunction:
-    """Invoke the deployed function's handler, from the zip, under its deployed environment."""
+    """The deployed function's handler, code (from the zip), environment and timeout."""
 
     def __init__(self, stack: LocalStack, package: Path, name: str | None = None) -> None:
         configuration = stack.client("lambda").get_function_configuration(
@@ -36,22 +33,8 @@ class DeployedFunction:
         self.timeout: int = configuration["Timeout"]
         self.code_sha256: str = configuration["CodeSha256"]
         self.environment = stack.function_environment(self.name)
-        self.code_dir = lambda_runner.extract(package, stack.workdir / ".function-code" / self.name)
-
-    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
-        """The handler's raw proxy response to ``event``."""
-        return lambda_runner.invoke(self.code_dir, self.handler, self.environment, event)
-
-    def request(
-        self, method: str, resource: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], Any]:
-        """Send a JSON request as API Gateway would; return status, headers and the parsed body."""
-        encoded = None if body is None else json.dumps(body).encode()
-        event = proxy_event(
-            method,
-            resource,
-            headers={name: [value] for name, value in (headers or {}).items()},
-            body=encoded,
-        )
-        response = self.invoke(event)
-        return response["statusCode"], response.get("headers") or {}, json.loads(response["body"] or "null")
+        # Lambda unpacks the zip into its code directory; so do we, to run exactly what was deployed.
+        self.code_dir = stack.workdir / ".function-code" / self.name
+        self.code_dir.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(package) as archive:
+            archive.extractall(self.code_dir)

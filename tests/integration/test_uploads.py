@@ -1,4 +1,4 @@
-"""Real HTTP uploads to the URLs the deployed function signs, checked against what S3 stored.
+"""Real HTTP, end to end: the API through the local gateway, then the bytes straight to S3.
 
 moto accepts any signature, so each test also asserts what the URL's signature binds.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,10 +15,10 @@ import requests
 
 from devtools.deployed_function import DeployedFunction
 from devtools.local_stack import LocalStack
+from tests.stack_fixtures import TEST_ORIGIN
 
 DATA = b"integration bytes \x00\x01\x02" * 1000
 SHA256 = base64.b64encode(hashlib.sha256(DATA).digest()).decode()
-ORIGIN = "http://127.0.0.1:8080"
 
 
 def signed(url: str, name: str) -> str:
@@ -25,20 +26,20 @@ def signed(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def upload(function: DeployedFunction) -> dict[str, object]:
-    status, headers, body = function.request(
-        "POST",
-        "/uploads",
-        {"content_type": "application/octet-stream", "size": len(DATA), "sha256": SHA256, "filename": "blob.bin"},
-        headers={"Origin": ORIGIN},
+def upload(api_url: str) -> dict[str, Any]:
+    response = requests.post(
+        f"{api_url}/uploads",
+        json={"content_type": "application/octet-stream", "size": len(DATA), "sha256": SHA256, "filename": "blob.bin"},
+        headers={"Origin": TEST_ORIGIN},
+        timeout=30,
     )
-    assert status == 201, body
-    assert headers["Access-Control-Allow-Origin"] == ORIGIN
-    return body  # type: ignore[no-any-return]
+    assert response.status_code == 201, response.text
+    assert response.headers["Access-Control-Allow-Origin"] == TEST_ORIGIN
+    return response.json()  # type: ignore[no-any-return]
 
 
 def test_the_url_binds_type_length_no_overwrite_and_checksum(
-    upload: dict[str, str], function: DeployedFunction
+    upload: dict[str, Any], function: DeployedFunction
 ) -> None:
     url = upload["url"]
     assert signed(url, "X-Amz-SignedHeaders") == "content-length;content-type;host;if-none-match;x-amz-checksum-sha256"
@@ -47,7 +48,7 @@ def test_the_url_binds_type_length_no_overwrite_and_checksum(
     assert upload["key"].endswith(".bin")
 
 
-def test_put_with_the_returned_headers_stores_the_bytes(upload: dict[str, str], stack: LocalStack) -> None:
+def test_put_with_the_returned_headers_stores_the_bytes(upload: dict[str, Any], stack: LocalStack) -> None:
     response = requests.put(upload["url"], data=DATA, headers=upload["headers"], timeout=30)
     assert response.status_code == 200, response.text
 
@@ -61,15 +62,16 @@ def test_put_with_the_returned_headers_stores_the_bytes(upload: dict[str, str], 
     assert base64.b64encode(hashlib.sha256(body).digest()).decode() == SHA256
 
 
-def test_a_second_put_to_the_same_key_is_refused(upload: dict[str, str]) -> None:
+def test_a_second_put_to_the_same_key_is_refused(upload: dict[str, Any]) -> None:
     # Runs after the first PUT (pytest keeps file order): If-None-Match: * stops an overwrite.
     response = requests.put(upload["url"], data=DATA, headers=upload["headers"], timeout=30)
     assert response.status_code == 412
 
 
-def test_the_seed_flow_works_as_written(function: DeployedFunction, stack: LocalStack) -> None:
-    status, _, body = function.request("GET", "/upload-url")
-    assert status == 200
+def test_the_seed_flow_works_as_written(api_url: str, function: DeployedFunction, stack: LocalStack) -> None:
+    response = requests.get(f"{api_url}/upload-url", timeout=30)
+    assert response.status_code == 200
+    body = response.json()
     assert set(body) == {"PUT_URL", "UUID"}
     assert signed(body["PUT_URL"], "X-Amz-SignedHeaders") == "host"
 
@@ -88,7 +90,25 @@ def test_the_seed_flow_works_as_written(function: DeployedFunction, stack: Local
         ({"content_type": "text/plain", "size": "ten"}, 400),
     ],
 )
-def test_refusals_from_the_deployed_function(function: DeployedFunction, body: object, status: int) -> None:
-    got, _, answer = function.request("POST", "/uploads", body)
-    assert got == status
-    assert answer["error"]["code"]
+def test_refusals_carry_the_error_envelope_and_cors(api_url: str, body: object, status: int) -> None:
+    response = requests.post(f"{api_url}/uploads", json=body, headers={"Origin": TEST_ORIGIN}, timeout=30)
+    assert response.status_code == status
+    assert response.json()["error"]["code"]
+    assert response.headers["Access-Control-Allow-Origin"] == TEST_ORIGIN
+
+
+def test_preflight_through_the_gateway(api_url: str) -> None:
+    headers = {"Origin": TEST_ORIGIN, "Access-Control-Request-Method": "POST"}
+    allowed = requests.options(f"{api_url}/uploads", headers=headers, timeout=30)
+    assert allowed.status_code == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == TEST_ORIGIN
+    foreign = requests.options(f"{api_url}/uploads", headers={**headers, "Origin": "https://evil.example"}, timeout=30)
+    assert foreign.status_code == 403
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+
+
+def test_wrong_method_and_unknown_route(api_url: str) -> None:
+    assert requests.get(f"{api_url}/uploads", timeout=30).status_code == 405
+    unknown = requests.get(f"{api_url}/nope", timeout=30)
+    assert unknown.status_code == 403
+    assert unknown.json() == {"message": "Missing Authentication Token"}

@@ -1,0 +1,56 @@
+"""`make serve`: the local stack left running until Ctrl-C or SIGTERM, then torn down."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+
+from devtools.served_stack import COORDINATES_PATH, served_stack
+
+
+def main() -> int:
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    print("Starting the local stack (moto, terraform apply, gateway, uploader page)…", flush=True)
+    with served_stack(log=lambda line: print(f"  {line}", flush=True)) as served:
+        coordinates = served.coordinates()
+        COORDINATES_PATH.write_text(json.dumps(coordinates, indent=2) + "\n")
+        api = served.api_url
+        print(
+            f"""
+The local stack is up.
+  API:           {api}
+  Uploader page: {served.page_url}
+  AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key)
+  Bucket:        {coordinates["bucket"]}
+  Coordinates:   {COORDINATES_PATH}
+
+Try the seed's flow:
+  PUT_URL=$(curl -s {api}/upload-url | python3 -c 'import json,sys; print(json.load(sys.stdin)["PUT_URL"])')
+  curl -X PUT --upload-file README.md "$PUT_URL"
+and the v1 flow:
+  curl -s -X POST {api}/uploads -H 'Content-Type: application/json' \\
+       -d '{{"content_type": "text/plain", "size": 5}}'
+List what landed:
+  aws --endpoint-url {served.stack.endpoint} s3 ls s3://{coordinates["bucket"]} --recursive
+
+Ctrl-C (or SIGTERM) tears everything down.""",
+            flush=True,
+        )
+        stop.wait()
+        print("\nTearing down…", flush=True)
+    COORDINATES_PATH.unlink(missing_ok=True)
+    print("Stopped: stack destroyed, servers closed.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Fixtures for one deployment to a moto server, served through the local gateway, shared by
+every integration and browser test in a pytest run (an apply costs about a minute).
+
+The stack is destroyed and every server stopped when the session ends, even after a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from devtools import PACKAGE_ZIP
+from devtools.deployed_function import DeployedFunction
+from devtools.local_stack import LocalStack
+from devtools.served_stack import ServedStack, served_stack
+
+# A second origin the stack allows, for tests that are not the uploader page.
+TEST_ORIGIN = "http://127.0.0.1:9"
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[ServedStack]:
+    """terraform/examples/local applied to a fresh moto server, its API on the local gateway."""
+    if not PACKAGE_ZIP.is_file():
+        pytest.fail(f"{PACKAGE_ZIP} is missing: run `nox -s integration`, which builds it first")
+    with served_stack(log=lambda line: print(line, flush=True), extra_origins=(TEST_ORIGIN,)) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack(served: ServedStack) -> LocalStack:
+    """The Terraform deployment on moto."""
+    return served.stack
+
+
+@pytest.fixture(scope="session")
+def api_url(served: ServedStack) -> str:
+    """The API's invoke URL (with its stage) on the local gateway."""
+    return served.api_url
+
+
+@pytest.fixture(scope="session")
+def function(stack: LocalStack) -> DeployedFunction:
+    """The deployed function's configuration (its CodeSha256 is checked against the built zip)."""
+    return DeployedFunction(stack, PACKAGE_ZIP)
