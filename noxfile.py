@@ -127,6 +127,19 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark the local gateway (added time per warm request, worker cold start)."""
+    install(session, "pytest", "pytest-benchmark", "boto3", "requests")
+    session.run(
+        "pytest",
+        *PYTEST_STRICT,
+        "--benchmark-only",
+        "--benchmark-columns=min,median,mean,max,rounds",
+        *(session.posargs or ("tests/bench",)),
+    )
+
+
+@nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down."""
     require_terraform(session)
