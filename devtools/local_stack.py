@@ -8,6 +8,7 @@ after a failure.
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
@@ -59,14 +60,25 @@ class LocalStack:
             "AWS_LAMBDA_FUNCTION_NAME": name,
         }
 
-    def plan_exit_code(self) -> tuple[int, str]:
-        """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes (with the plan text)."""
-        result = tf.run(
-            self.workdir,
-            ["plan", "-input=false", "-no-color", "-detailed-exitcode", *_var_args(self.variables)],
-            check=False,
-        )
-        return result.returncode, result.stdout + result.stderr
+    def plan_changes(self) -> dict[str, set[str]]:
+        """What ``terraform plan`` would change now: resource address -> changed top-level attributes.
+
+        Empty means the plan is clean (what ``plan -detailed-exitcode`` reports as 0).
+        """
+        plan_file = self.workdir / "check.tfplan"
+        tf.run(self.workdir, ["plan", "-input=false", "-no-color", f"-out={plan_file}", *_var_args(self.variables)])
+        plan = json.loads(tf.run(self.workdir, ["show", "-json", str(plan_file)]).stdout)
+        changes: dict[str, set[str]] = {}
+        for resource in plan.get("resource_changes", []):
+            change = resource["change"]
+            if change["actions"] in (["no-op"], ["read"]):
+                continue
+            before, after = change.get("before") or {}, change.get("after") or {}
+            unknown = change.get("after_unknown") or {}
+            changes[resource["address"]] = {
+                name for name in set(before) | set(after) | set(unknown) if before.get(name) != after.get(name)
+            }
+        return changes
 
 
 def _var_args(variables: Mapping[str, str]) -> list[str]:

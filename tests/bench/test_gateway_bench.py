@@ -85,7 +85,8 @@ def test_warm_worker_invocation(benchmark: BenchmarkFixture, pool: WorkerPool) -
     """The handler in a warm worker process: adds the event's trip over a pipe."""
     pool.invoke(event(), "warm-up")
     result = benchmark(pool.invoke, event(), "bench")
-    assert result.response is not None and result.response["statusCode"] == 201
+    assert result.response is not None
+    assert result.response["statusCode"] == 201
 
 
 def test_warm_request_through_the_gateway(benchmark: BenchmarkFixture, gateway: RunningGateway) -> None:

@@ -97,6 +97,13 @@ def test_the_bucket_is_private_encrypted_and_tls_only(stack: LocalStack) -> None
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
 
 
-def test_a_plan_after_the_apply_shows_no_changes(stack: LocalStack) -> None:
-    exit_code, output = stack.plan_exit_code()
-    assert exit_code == 0, f"terraform plan wants changes after apply:\n{output}"
+# Attributes moto does not store, so a plan after the apply wants to set them again. Each entry
+# names the resource, the attribute and why; anything else that differs fails the test.
+KNOWN_MOTO_GAPS = {
+    # moto's Lambda (5.2.x) neither stores nor returns LoggingConfig (Lambda's native JSON logs).
+    "module.uploads.module.function.aws_lambda_function.this": {"logging_config"},
+}
+
+
+def test_a_plan_after_the_apply_shows_no_changes_beyond_named_moto_gaps(stack: LocalStack) -> None:
+    assert stack.plan_changes() == KNOWN_MOTO_GAPS

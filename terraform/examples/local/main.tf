@@ -1,0 +1,31 @@
+# What `make demo`, `make serve` and the integration tests apply to a moto server on loopback.
+# They write moto_override.tf beside this file at run time to point the provider at moto, so
+# the provider block below stays the one you would use against AWS.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      project = "presigned-uploads"
+      example = "local"
+    }
+  }
+}
+
+module "uploads" {
+  source = "../.."
+
+  name                  = "presigned-uploads-local"
+  bucket_name           = var.bucket_name
+  package_path          = var.package_path
+  allowed_origins       = var.allowed_origins
+  allowed_content_types = var.allowed_content_types
+  max_upload_size_bytes = 100 * 1024 * 1024
+  url_expiry_seconds    = 300
+
+  # The seed's `curl` flow is part of the demo.
+  enable_legacy_route = true
+  # Throwaway buckets: destroy them even with uploads inside.
+  force_destroy = true
+}

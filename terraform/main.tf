@@ -1,0 +1,72 @@
+data "aws_region" "current" {}
+
+locals {
+  function_name = "${var.name}-signer"
+  # Every route the handler serves; the seed's route only when asked for.
+  routes = concat(["/uploads"], var.enable_legacy_route ? ["/upload-url"] : [])
+}
+
+module "bucket" {
+  source = "./modules/bucket"
+
+  bucket_name                            = var.bucket_name
+  allowed_origins                        = var.allowed_origins
+  kms_key_arn                            = var.kms_key_arn
+  versioning_enabled                     = var.versioning_enabled
+  force_destroy                          = var.force_destroy
+  abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
+  tags                                   = var.tags
+}
+
+module "iam_role" {
+  source = "./modules/iam-role"
+
+  role_name     = "${var.name}-signer"
+  bucket_arn    = module.bucket.bucket_arn
+  key_prefix    = var.key_prefix
+  log_group_arn = module.function.log_group_arn
+  kms_key_arn   = var.kms_key_arn
+  tags          = var.tags
+}
+
+module "function" {
+  source = "./modules/function"
+
+  function_name      = local.function_name
+  package_path       = var.package_path
+  role_arn           = module.iam_role.role_arn
+  runtime            = var.lambda_runtime
+  architecture       = var.lambda_architecture
+  memory_size        = var.lambda_memory_size
+  timeout            = var.lambda_timeout
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+
+  # The handler's whole configuration; it validates these at cold start.
+  environment = {
+    UPLOAD_BUCKET                = module.bucket.bucket_name
+    UPLOAD_BUCKET_REGION         = data.aws_region.current.name
+    UPLOAD_KEY_PREFIX            = var.key_prefix
+    UPLOAD_URL_EXPIRY_SECONDS    = tostring(var.url_expiry_seconds)
+    UPLOAD_MAX_SIZE_BYTES        = tostring(var.max_upload_size_bytes)
+    UPLOAD_ALLOWED_CONTENT_TYPES = join(",", var.allowed_content_types)
+    UPLOAD_ALLOWED_ORIGINS       = join(",", var.allowed_origins)
+    UPLOAD_LEGACY_ROUTE_ENABLED  = tostring(var.enable_legacy_route)
+  }
+}
+
+module "api" {
+  source = "./modules/api"
+
+  name                            = var.name
+  routes                          = local.routes
+  function_name                   = module.function.function_name
+  function_invoke_arn             = module.function.invoke_arn
+  stage_name                      = var.stage_name
+  throttling_rate_limit           = var.throttling_rate_limit
+  throttling_burst_limit          = var.throttling_burst_limit
+  access_logs_enabled             = var.access_logs_enabled
+  create_api_gateway_account_role = var.create_api_gateway_account_role
+  log_retention_days              = var.log_retention_days
+  tags                            = var.tags
+}

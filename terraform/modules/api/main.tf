@@ -1,0 +1,202 @@
+locals {
+  # Every prefix of every route is a resource: /a/b/c needs /a and /a/b. API Gateway resources
+  # name their parent, so they are created one depth at a time (up to four, as validated).
+  route_segments = { for route in var.routes : route => split("/", trimprefix(route, "/")) }
+  resource_paths = distinct(flatten([
+    for segments in values(local.route_segments) : [
+      for depth in range(1, length(segments) + 1) : "/${join("/", slice(segments, 0, depth))}"
+    ]
+  ]))
+  paths_by_depth = {
+    for depth in [1, 2, 3, 4] : depth => {
+      for path in local.resource_paths : path => {
+        parent    = depth == 1 ? "" : join("/", slice(split("/", path), 0, depth))
+        path_part = element(split("/", path), depth)
+      } if length(split("/", path)) == depth + 1
+    }
+  }
+  resource_ids = merge(
+    { for path, resource in aws_api_gateway_resource.depth1 : path => resource.id },
+    { for path, resource in aws_api_gateway_resource.depth2 : path => resource.id },
+    { for path, resource in aws_api_gateway_resource.depth3 : path => resource.id },
+    { for path, resource in aws_api_gateway_resource.depth4 : path => resource.id },
+  )
+  routes = toset(var.routes)
+}
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = var.name
+  description = "presigned-uploads: signs direct-to-S3 upload URLs"
+  tags        = var.tags
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_resource" "depth1" {
+  for_each = local.paths_by_depth[1]
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth2" {
+  for_each = local.paths_by_depth[2]
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth1[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth3" {
+  for_each = local.paths_by_depth[3]
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth2[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_resource" "depth4" {
+  for_each = local.paths_by_depth[4]
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.depth3[each.value.parent].id
+  path_part   = each.value.path_part
+}
+
+# One ANY method per route: the function answers 405 for a method a route lacks and the CORS
+# preflight for the allowed origins, so API Gateway never needs per-method copies.
+resource "aws_api_gateway_method" "this" {
+  for_each = local.routes
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = local.resource_ids[each.key]
+  http_method   = "ANY"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "this" {
+  for_each = local.routes
+
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = local.resource_ids[each.key]
+  http_method             = aws_api_gateway_method.this[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = var.function_invoke_arn
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  # A new deployment whenever a route, method or integration changes.
+  triggers = {
+    redeployment = sha1(jsonencode([
+      local.resource_ids,
+      [for method in aws_api_gateway_method.this : method.id],
+      [for integration in aws_api_gateway_integration.this : [integration.id, integration.uri]],
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  count = var.access_logs_enabled ? 1 : 0
+
+  name              = "/aws/apigateway/${var.name}/access"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_api_gateway_stage" "this" {
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  deployment_id        = aws_api_gateway_deployment.this.id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = var.xray_tracing_enabled
+  tags                 = var.tags
+
+  dynamic "access_log_settings" {
+    for_each = aws_cloudwatch_log_group.access
+
+    content {
+      destination_arn = access_log_settings.value.arn
+      format = jsonencode({
+        requestId        = "$context.requestId"
+        requestTime      = "$context.requestTime"
+        ip               = "$context.identity.sourceIp"
+        httpMethod       = "$context.httpMethod"
+        resourcePath     = "$context.resourcePath"
+        status           = "$context.status"
+        responseLength   = "$context.responseLength"
+        integrationError = "$context.integration.error"
+        latencyMs        = "$context.responseLatency"
+      })
+    }
+  }
+
+  depends_on = [aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+    metrics_enabled        = true
+  }
+}
+
+resource "aws_lambda_permission" "this" {
+  statement_id  = "AllowInvokeFromThisApiOnly"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
+}
+
+# The account-wide setting that lets API Gateway write logs (opt-in: one per account and region).
+data "aws_iam_policy_document" "api_gateway_assume_role" {
+  count = var.create_api_gateway_account_role ? 1 : 0
+
+  statement {
+    sid     = "ApiGatewayAssumesRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "api_gateway_logs" {
+  count = var.create_api_gateway_account_role ? 1 : 0
+
+  name               = "${var.name}-apigateway-logs"
+  assume_role_policy = data.aws_iam_policy_document.api_gateway_assume_role[0].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "api_gateway_logs" {
+  count = var.create_api_gateway_account_role ? 1 : 0
+
+  role       = aws_iam_role.api_gateway_logs[0].name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.create_api_gateway_account_role ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.api_gateway_logs[0].arn
+
+  depends_on = [aws_iam_role_policy_attachment.api_gateway_logs]
+}

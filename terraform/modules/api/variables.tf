@@ -1,0 +1,106 @@
+variable "name" {
+  type        = string
+  description = "Name of the REST API (and prefix of its log group)."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.name))
+    error_message = "name must be 1-128 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "routes" {
+  type        = list(string)
+  description = "Resource paths, each answered by one ANY method proxied to the function (it answers wrong methods with 405 and CORS preflight itself). Up to four segments; {param} segments allowed."
+  nullable    = false
+
+  validation {
+    condition     = length(var.routes) > 0 && alltrue([for route in var.routes : can(regex("^(/([A-Za-z0-9._-]+|\\{[A-Za-z0-9_]+\\+?\\})){1,4}$", route))])
+    error_message = "Each route must be a path like /uploads or /uploads/{upload_id}/parts, with one to four segments."
+  }
+}
+
+variable "function_name" {
+  type        = string
+  description = "Name of the function the routes invoke."
+}
+
+variable "function_invoke_arn" {
+  type        = string
+  description = "Invoke ARN of the function the routes invoke."
+}
+
+variable "stage_name" {
+  type        = string
+  description = "Name of the deployment stage; it is the first path segment of the API URL."
+  default     = "v1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "throttling_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second for the whole stage."
+  default     = 50
+  nullable    = false
+
+  validation {
+    condition     = var.throttling_rate_limit > 0 && var.throttling_rate_limit <= 10000
+    error_message = "throttling_rate_limit must be above 0 and at most 10000."
+  }
+}
+
+variable "throttling_burst_limit" {
+  type        = number
+  description = "Burst of requests allowed above the rate for the whole stage."
+  default     = 100
+  nullable    = false
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1 && var.throttling_burst_limit <= 5000 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number from 1 to 5000."
+  }
+}
+
+variable "access_logs_enabled" {
+  type        = bool
+  description = "Write JSON access logs to the API's own log group. Needs the account-level API Gateway CloudWatch role (see create_api_gateway_account_role)."
+  default     = true
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the access log group, in days."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
+variable "create_api_gateway_account_role" {
+  type        = bool
+  description = "Create the account-wide role API Gateway uses to write logs, and register it (aws_api_gateway_account). Once per account and region; leave false when something else manages it."
+  default     = false
+  nullable    = false
+}
+
+variable "xray_tracing_enabled" {
+  type        = bool
+  description = "Trace the stage with AWS X-Ray."
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,75 @@
+variable "bucket_name" {
+  type        = string
+  description = "Name of the private upload bucket."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^xn--|-s3alias$", var.bucket_name))
+    error_message = "bucket_name must follow the S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address."
+  }
+}
+
+variable "allowed_origins" {
+  type        = list(string)
+  description = "Browser origins allowed to PUT and POST to the bucket (CORS), e.g. https://app.example.com."
+  nullable    = false
+
+  validation {
+    condition     = length(var.allowed_origins) > 0
+    error_message = "allowed_origins must list at least one origin."
+  }
+  validation {
+    condition     = alltrue([for origin in var.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "Each allowed origin must be scheme://host[:port] with no path, no trailing slash and no '*'."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "KMS key for SSE-KMS default encryption; null uses SSE-S3 (AES256)."
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "versioning_enabled" {
+  type        = bool
+  description = "Keep every version of an object."
+  default     = false
+  nullable    = false
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Allow destroying the bucket while it still holds objects. Keep false in production."
+  default     = false
+  nullable    = false
+}
+
+variable "abort_incomplete_multipart_upload_days" {
+  type        = number
+  description = "Days after which the lifecycle rule aborts incomplete multipart uploads."
+  default     = 7
+  nullable    = false
+
+  validation {
+    condition     = var.abort_incomplete_multipart_upload_days >= 1 && var.abort_incomplete_multipart_upload_days <= 365 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
+    error_message = "abort_incomplete_multipart_upload_days must be a whole number from 1 to 365."
+  }
+}
+
+variable "cors_allowed_headers" {
+  type        = list(string)
+  description = "Request headers browsers may send with an upload (those the presigned URLs bind)."
+  default     = ["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"]
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

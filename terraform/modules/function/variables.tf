@@ -1,0 +1,112 @@
+variable "function_name" {
+  type        = string
+  description = "Name of the Lambda function (its log group is /aws/lambda/<name>)."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
+    error_message = "function_name must be 1-64 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "package_path" {
+  type        = string
+  description = "Path of the deployment zip built by `nox -s package` (build/lambda.zip)."
+}
+
+variable "role_arn" {
+  type        = string
+  description = "ARN of the execution role."
+}
+
+variable "handler" {
+  type        = string
+  description = "The function's entry point."
+  default     = "upload_api.handler.lambda_handler"
+  nullable    = false
+}
+
+variable "runtime" {
+  type        = string
+  description = "Python runtime; 3.12 or newer."
+  default     = "python3.13"
+  nullable    = false
+
+  validation {
+    condition     = contains(["python3.12", "python3.13"], var.runtime)
+    error_message = "runtime must be python3.12 or python3.13."
+  }
+}
+
+variable "architecture" {
+  type        = string
+  description = "Instruction set: arm64 (cheaper per GB-second) or x86_64."
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Memory in MB (CPU scales with it)."
+  default     = 256
+  nullable    = false
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Timeout in seconds; API Gateway gives up after 29 s anyway."
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 29
+    error_message = "timeout must be between 1 and 29 seconds (API Gateway's integration limit)."
+  }
+}
+
+variable "environment" {
+  type        = map(string)
+  description = "Environment variables of the function (its configuration)."
+  default     = {}
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the function's log group, in days."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "Application log level for Lambda's native JSON logs."
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,52 @@
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "LambdaAssumesRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.role_name
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+  tags               = var.tags
+}
+
+# Exactly what the function signs for, and its own logs: nothing else.
+data "aws_iam_policy_document" "permissions" {
+  statement {
+    sid       = "PutUploadsUnderPrefix"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.bucket_arn}/${var.key_prefix}*"]
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.log_group_arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+    content {
+      sid       = "EncryptUploadsWithBucketKey"
+      effect    = "Allow"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "presigned-uploads"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.permissions.json
+}

@@ -1,0 +1,52 @@
+variable "role_name" {
+  type        = string
+  description = "Name of the function's execution role."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "bucket_arn" {
+  type        = string
+  description = "ARN of the upload bucket."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.bucket_arn))
+    error_message = "bucket_arn must be an S3 bucket ARN."
+  }
+}
+
+variable "key_prefix" {
+  type        = string
+  description = "The only key prefix the role may write under, ending with '/'."
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/'."
+  }
+}
+
+variable "log_group_arn" {
+  type        = string
+  description = "ARN of the function's own log group (without the trailing ':*')."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^*]+$", var.log_group_arn))
+    error_message = "log_group_arn must be a CloudWatch Logs log group ARN without ':*'."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "The bucket's SSE-KMS key, if any: uploads signed by the role need kms:GenerateDataKey on it."
+  default     = null
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}

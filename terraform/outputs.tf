@@ -1,0 +1,44 @@
+output "api_url" {
+  description = "Base URL of the API, with its stage: POST <api_url>/uploads."
+  value       = module.api.api_url
+}
+
+output "uploads_endpoint" {
+  description = "The URL clients POST to for an upload URL."
+  value       = "${module.api.api_url}/uploads"
+}
+
+output "bucket_name" {
+  description = "Name of the upload bucket."
+  value       = module.bucket.bucket_name
+}
+
+output "bucket_arn" {
+  description = "ARN of the upload bucket."
+  value       = module.bucket.bucket_arn
+}
+
+output "key_prefix" {
+  description = "Where uploads land in the bucket."
+  value       = var.key_prefix
+}
+
+output "function_name" {
+  description = "Name of the signing function."
+  value       = module.function.function_name
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.api.rest_api_id
+}
+
+output "stage_name" {
+  description = "Name of the API stage."
+  value       = module.api.stage_name
+}
+
+output "region" {
+  description = "Region of the deployment."
+  value       = data.aws_region.current.name
+}
