@@ -12,6 +12,7 @@ module "bucket" {
   bucket_name                            = var.bucket_name
   allowed_origins                        = var.allowed_origins
   kms_key_arn                            = var.kms_key_arn
+  enforce_tls                            = var.enforce_tls
   versioning_enabled                     = var.versioning_enabled
   force_destroy                          = var.force_destroy
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days

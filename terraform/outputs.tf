@@ -42,3 +42,8 @@ output "region" {
   description = "Region of the deployment."
   value       = data.aws_region.current.name
 }
+
+output "routes" {
+  description = "The resource paths the API serves."
+  value       = module.api.routes
+}

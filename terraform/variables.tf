@@ -98,6 +98,13 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "enforce_tls" {
+  type        = bool
+  description = "Deny every bucket request made without TLS (a bucket policy). Keep true; the local moto example turns it off because moto serves plain HTTP and ignores policy conditions."
+  default     = true
+  nullable    = false
+}
+
 variable "versioning_enabled" {
   type        = bool
   description = "Keep every version of an object."

@@ -76,7 +76,7 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
             assert all(":log-group:/aws/lambda/" in resource for resource in resources)
 
 
-def test_the_bucket_is_private_encrypted_and_tls_only(stack: LocalStack) -> None:
+def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     s3 = stack.client("s3")
     bucket = stack.outputs["bucket_name"]
     block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
@@ -85,11 +85,8 @@ def test_the_bucket_is_private_encrypted_and_tls_only(stack: LocalStack) -> None
     )
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
-    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    assert any(
-        s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] in ("false", False)
-        for s in policy["Statement"]
-    )
+    # The deny-without-TLS policy is off in examples/local only (moto serves plain HTTP and
+    # ignores policy conditions); terraform test proves the modules attach it by default.
     cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
     assert {"PUT", "POST"} <= set(cors[0]["AllowedMethods"])
     assert "ETag" in cors[0]["ExposeHeaders"]

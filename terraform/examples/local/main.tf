@@ -28,4 +28,7 @@ module "uploads" {
   enable_legacy_route = true
   # Throwaway buckets: destroy them even with uploads inside.
   force_destroy = true
+  # moto serves plain HTTP on loopback and enforces bucket policies without their conditions,
+  # so the deny-without-TLS policy would deny every request. Real deployments keep it on.
+  enforce_tls = false
 }

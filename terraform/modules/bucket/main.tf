@@ -44,6 +44,8 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 data "aws_iam_policy_document" "this" {
+  count = var.enforce_tls ? 1 : 0
+
   statement {
     sid     = "DenyInsecureTransport"
     effect  = "Deny"
@@ -67,8 +69,10 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
+  count = var.enforce_tls ? 1 : 0
+
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = data.aws_iam_policy_document.this[0].json
 
   # S3 refuses a bucket policy while Block Public Access is still being applied.
   depends_on = [aws_s3_bucket_public_access_block.this]

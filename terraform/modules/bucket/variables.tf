@@ -34,6 +34,13 @@ variable "kms_key_arn" {
   }
 }
 
+variable "enforce_tls" {
+  type        = bool
+  description = "Attach a bucket policy that denies every request made without TLS. Turn off only for a local emulator that serves plain HTTP (moto also ignores policy conditions, so it would deny everything)."
+  default     = true
+  nullable    = false
+}
+
 variable "versioning_enabled" {
   type        = bool
   description = "Keep every version of an object."

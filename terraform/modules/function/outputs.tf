@@ -22,3 +22,8 @@ output "log_group_arn" {
   description = "ARN of the function's log group."
   value       = aws_cloudwatch_log_group.this.arn
 }
+
+output "environment" {
+  description = "The function's environment variables (its configuration)."
+  value       = var.environment
+}

@@ -1,0 +1,153 @@
+mock_provider "aws" {
+  # Under a mock provider a policy document's json is random text; IAM resources need JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+# Known at plan time so the Lambda permission's scope can be asserted (Terraform 1.11+).
+override_resource {
+  target          = aws_api_gateway_rest_api.this
+  override_during = plan
+  values = {
+    execution_arn    = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
+    root_resource_id = "root"
+  }
+}
+
+variables {
+  name                = "uploads"
+  routes              = ["/uploads", "/upload-url"]
+  function_name       = "uploads-signer"
+  function_invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:uploads-signer/invocations"
+}
+
+run "one_any_method_per_route_proxied_to_the_function" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_method.this)) == toset(["/uploads", "/upload-url"])
+    error_message = "Every route gets a method."
+  }
+
+  assert {
+    condition     = alltrue([for method in aws_api_gateway_method.this : method.http_method == "ANY" && method.authorization == "NONE"])
+    error_message = "Each route has one ANY method; the function answers 405 and preflight."
+  }
+
+  assert {
+    condition = alltrue([
+      for integration in aws_api_gateway_integration.this :
+      integration.type == "AWS_PROXY" && integration.integration_http_method == "POST" && integration.uri == var.function_invoke_arn
+    ])
+    error_message = "Every integration is a Lambda proxy to the function."
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_rest_api.this.endpoint_configuration).types == tolist(["REGIONAL"])
+    error_message = "The API is regional."
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this.stage_name == "v1"
+    error_message = "The stage defaults to v1."
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).throttling_rate_limit == 50 && one(aws_api_gateway_method_settings.all.settings).throttling_burst_limit == 100
+    error_message = "The stage is throttled by default."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.this.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/*" && aws_lambda_permission.this.principal == "apigateway.amazonaws.com"
+    error_message = "Only this API may invoke the function."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.access) == 1 && length(aws_api_gateway_stage.this.access_log_settings) == 1
+    error_message = "Access logging is on by default."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0
+    error_message = "The account-wide CloudWatch role is opt-in."
+  }
+}
+
+run "nested_routes_create_their_parents" {
+  command = plan
+
+  variables {
+    routes = ["/uploads", "/uploads/multipart/{upload_id}/parts"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_resource.depth1)) == toset(["/uploads"]) && toset(keys(aws_api_gateway_resource.depth2)) == toset(["/uploads/multipart"])
+    error_message = "Parents of a nested route are created at their depth."
+  }
+
+  assert {
+    condition     = aws_api_gateway_resource.depth3["/uploads/multipart/{upload_id}"].path_part == "{upload_id}" && aws_api_gateway_resource.depth4["/uploads/multipart/{upload_id}/parts"].path_part == "parts"
+    error_message = "Path parts are the last segment of each path."
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_method.this)) == toset(["/uploads", "/uploads/multipart/{upload_id}/parts"])
+    error_message = "Only routes get methods, not their parents."
+  }
+}
+
+run "account_role_when_asked" {
+  command = plan
+
+  variables {
+    create_api_gateway_account_role = true
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.api_gateway_logs[0].policy_arn == "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    error_message = "The account role only pushes logs."
+  }
+}
+
+run "rejects_a_route_without_a_leading_slash" {
+  command = plan
+
+  variables {
+    routes = ["uploads"]
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "rejects_a_route_deeper_than_four" {
+  command = plan
+
+  variables {
+    routes = ["/a/b/c/d/e"]
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "rejects_a_bad_stage_name" {
+  command = plan
+
+  variables {
+    stage_name = "v 1"
+  }
+
+  expect_failures = [var.stage_name]
+}
+
+run "rejects_a_zero_burst" {
+  command = plan
+
+  variables {
+    throttling_burst_limit = 0
+  }
+
+  expect_failures = [var.throttling_burst_limit]
+}

@@ -1,0 +1,156 @@
+mock_provider "aws" {}
+
+variables {
+  bucket_name     = "uploads-test-bucket"
+  allowed_origins = ["https://app.example.com"]
+}
+
+run "secure_defaults" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "All four Block Public Access settings must be on."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false
+    error_message = "force_destroy must be off by default."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "Without a KMS key the bucket must use SSE-S3."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
+    error_message = "ACLs must be disabled."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this[0].statement :
+      statement.sid == "DenyInsecureTransport" && statement.effect == "Deny" &&
+      one(statement.condition).variable == "aws:SecureTransport" && one(statement.condition).values == tolist(["false"])
+    ])
+    error_message = "The bucket policy must deny requests without TLS."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_origins == toset(["https://app.example.com"])
+    error_message = "CORS must allow exactly the configured origins."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT", "POST"])
+    error_message = "CORS must allow PUT and POST only."
+  }
+
+  assert {
+    condition     = contains(one(aws_s3_bucket_cors_configuration.this.cors_rule).expose_headers, "ETag")
+    error_message = "CORS must expose ETag (multipart clients need it)."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).abort_incomplete_multipart_upload).days_after_initiation == 7
+    error_message = "Incomplete multipart uploads must be aborted after 7 days by default."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_versioning.this) == 0
+    error_message = "Versioning is opt-in."
+  }
+}
+
+run "kms_and_versioning" {
+  command = plan
+
+  variables {
+    kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    versioning_enabled = true
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+    error_message = "With a KMS key the bucket must use SSE-KMS."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this.rule).bucket_key_enabled
+    error_message = "SSE-KMS must use a bucket key (fewer KMS calls)."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this[0].versioning_configuration).status == "Enabled"
+    error_message = "versioning_enabled must turn versioning on."
+  }
+}
+
+run "tls_enforcement_can_be_turned_off_for_a_local_emulator" {
+  command = plan
+
+  variables {
+    enforce_tls = false
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.this) == 0
+    error_message = "enforce_tls = false attaches no bucket policy."
+  }
+}
+
+run "rejects_a_bad_bucket_name" {
+  command = plan
+
+  variables {
+    bucket_name = "Not_A_Bucket"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "rejects_no_origins" {
+  command = plan
+
+  variables {
+    allowed_origins = []
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_a_wildcard_origin" {
+  command = plan
+
+  variables {
+    allowed_origins = ["*"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_an_origin_with_a_path" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com/"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_zero_abort_days" {
+  command = plan
+
+  variables {
+    abort_incomplete_multipart_upload_days = 0
+  }
+
+  expect_failures = [var.abort_incomplete_multipart_upload_days]
+}

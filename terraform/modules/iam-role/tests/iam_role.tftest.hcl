@@ -1,0 +1,89 @@
+mock_provider "aws" {
+  # Under a mock provider a policy document's json is random text; IAM resources need JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+variables {
+  role_name     = "uploads-signer"
+  bucket_arn    = "arn:aws:s3:::uploads-test-bucket"
+  key_prefix    = "uploads/"
+  log_group_arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/uploads-signer"
+}
+
+run "least_privilege" {
+  command = plan
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.assume_role.statement).actions == toset(["sts:AssumeRole"]) &&
+      one(one(data.aws_iam_policy_document.assume_role.statement).principals).identifiers == toset(["lambda.amazonaws.com"])
+    )
+    error_message = "Only lambda.amazonaws.com may assume the role."
+  }
+
+  assert {
+    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions)])) == toset(["s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents"])
+    error_message = "The role may only put objects and write its logs."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.resources == toset(["arn:aws:s3:::uploads-test-bucket/uploads/*"]) if contains(tolist(statement.actions), "s3:PutObject")
+    ])
+    error_message = "s3:PutObject must be scoped to <bucket>/<prefix>*."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.resources == toset(["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/uploads-signer:*"]) if contains(tolist(statement.actions), "logs:PutLogEvents")
+    ])
+    error_message = "Logs permissions must be scoped to the function's own log group."
+  }
+
+  assert {
+    condition     = alltrue([for statement in data.aws_iam_policy_document.permissions.statement : statement.sid != null && statement.sid != ""])
+    error_message = "Every statement has a sid."
+  }
+}
+
+run "kms_key_adds_generate_data_key_on_that_key_only" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.actions == toset(["kms:GenerateDataKey"]) && statement.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])
+    ])
+    error_message = "With SSE-KMS the role needs kms:GenerateDataKey on that key only."
+  }
+}
+
+run "rejects_a_prefix_without_a_trailing_slash" {
+  command = plan
+
+  variables {
+    key_prefix = "uploads"
+  }
+
+  expect_failures = [var.key_prefix]
+}
+
+run "rejects_a_wildcard_log_group" {
+  command = plan
+
+  variables {
+    log_group_arn = "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+  }
+
+  expect_failures = [var.log_group_arn]
+}
