@@ -21,7 +21,7 @@ nox.options.sessions = ["lint", "unit", "package", "terraform", "integration"]
 
 LOCK_FILE = "requirements/dev.txt"
 PYTEST_STRICT = ("--strict-markers", "--strict-config", "-ra")
-PYTHON_PATHS = ("lambda_src", "devtools", "tests", "noxfile.py")
+PYTHON_PATHS = ("lambda_src", "client", "devtools", "tests", "noxfile.py")
 # What the sessions that start the local stack (tests, demo, serve) need.
 STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright")
 EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
@@ -65,7 +65,7 @@ def lint(session: nox.Session) -> None:
     session.install("-r", LOCK_FILE)  # mypy needs every import the checked code makes
     session.run("ruff", "check", *PYTHON_PATHS)
     session.run("ruff", "format", "--check", *PYTHON_PATHS)
-    session.run("mypy", *(session.posargs or ("lambda_src", "devtools")))
+    session.run("mypy", *(session.posargs or ("lambda_src", "client", "devtools")))
 
 
 @nox.session(default=False)
@@ -109,6 +109,7 @@ def run_stack_tests(session: nox.Session, *paths: str) -> None:
     """Build the zip, then run ``paths`` against one shared moto deployment."""
     require_terraform(session)
     install(session, *STACK_PACKAGES)
+    install(session, ".")  # the command-line client, so tests run its real entry point
     info = packaging.build(PACKAGE_ZIP)
     session.log(f"testing {info.path.name} sha256 {info.sha256_hex}")
     session.run("pytest", *PYTEST_STRICT, *(session.posargs or paths))
@@ -128,8 +129,11 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark the local gateway (added time per warm request, worker cold start)."""
-    install(session, "pytest", "pytest-benchmark", "boto3", "requests")
+    """Benchmarks: the local gateway, signing part URLs, the client's throughput (local stack)."""
+    require_terraform(session)
+    install(session, *STACK_PACKAGES, "pytest-benchmark")
+    install(session, ".")
+    packaging.build(PACKAGE_ZIP)
     session.run(
         "pytest",
         *PYTEST_STRICT,

@@ -2,8 +2,17 @@ data "aws_region" "current" {}
 
 locals {
   function_name = "${var.name}-signer"
-  # Every route the handler serves; the seed's route only when asked for.
-  routes = concat(["/uploads"], var.enable_legacy_route ? ["/upload-url"] : [])
+  # Every route the handler serves (api/openapi.yaml); the seed's route only when asked for.
+  routes = concat(
+    [
+      "/uploads",
+      "/uploads/multipart",
+      "/uploads/multipart/{upload_id}",
+      "/uploads/multipart/{upload_id}/parts",
+      "/uploads/multipart/{upload_id}/complete",
+    ],
+    var.enable_legacy_route ? ["/upload-url"] : [],
+  )
 }
 
 module "bucket" {
@@ -45,14 +54,15 @@ module "function" {
 
   # The handler's whole configuration; it validates these at cold start.
   environment = {
-    UPLOAD_BUCKET                = module.bucket.bucket_name
-    UPLOAD_BUCKET_REGION         = data.aws_region.current.name
-    UPLOAD_KEY_PREFIX            = var.key_prefix
-    UPLOAD_URL_EXPIRY_SECONDS    = tostring(var.url_expiry_seconds)
-    UPLOAD_MAX_SIZE_BYTES        = tostring(var.max_upload_size_bytes)
-    UPLOAD_ALLOWED_CONTENT_TYPES = join(",", var.allowed_content_types)
-    UPLOAD_ALLOWED_ORIGINS       = join(",", var.allowed_origins)
-    UPLOAD_LEGACY_ROUTE_ENABLED  = tostring(var.enable_legacy_route)
+    UPLOAD_BUCKET                   = module.bucket.bucket_name
+    UPLOAD_BUCKET_REGION            = data.aws_region.current.name
+    UPLOAD_KEY_PREFIX               = var.key_prefix
+    UPLOAD_URL_EXPIRY_SECONDS       = tostring(var.url_expiry_seconds)
+    UPLOAD_MAX_SIZE_BYTES           = tostring(var.max_upload_size_bytes)
+    UPLOAD_MAX_MULTIPART_SIZE_BYTES = tostring(var.max_multipart_upload_size_bytes)
+    UPLOAD_ALLOWED_CONTENT_TYPES    = join(",", var.allowed_content_types)
+    UPLOAD_ALLOWED_ORIGINS          = join(",", var.allowed_origins)
+    UPLOAD_LEGACY_ROUTE_ENABLED     = tostring(var.enable_legacy_route)
   }
 }
 

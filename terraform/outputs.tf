@@ -4,8 +4,13 @@ output "api_url" {
 }
 
 output "uploads_endpoint" {
-  description = "The URL clients POST to for an upload URL."
+  description = "The URL clients POST to for an upload URL (POST <api_url>/uploads)."
   value       = "${module.api.api_url}/uploads"
+}
+
+output "upload_url_endpoint" {
+  description = "The seed's GET <api_url>/upload-url, or null when enable_legacy_route is false."
+  value       = var.enable_legacy_route ? "${module.api.api_url}/upload-url" : null
 }
 
 output "bucket_name" {
@@ -26,6 +31,11 @@ output "key_prefix" {
 output "function_name" {
   description = "Name of the signing function."
   value       = module.function.function_name
+}
+
+output "execution_arn" {
+  description = "Execution ARN of the REST API (scope for extra Lambda permissions or IAM auth policies)."
+  value       = module.api.execution_arn
 }
 
 output "rest_api_id" {

@@ -13,8 +13,8 @@ variable "bucket_name" {
   description = "Name of the private upload bucket (S3 naming rules)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.", var.bucket_name))
-    error_message = "bucket_name must follow the S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit."
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^xn--|-s3alias$", var.bucket_name))
+    error_message = "bucket_name must follow the S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address."
   }
 }
 
@@ -33,8 +33,14 @@ variable "allowed_origins" {
     error_message = "allowed_origins must list at least one origin: CORS is explicit, never '*'."
   }
   validation {
-    condition     = alltrue([for origin in var.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
-    error_message = "Each allowed origin must be scheme://host[:port] with no path, no trailing slash and no '*'."
+    # https://<lower-case host>[:port], or plain http only on loopback (a local page). Browsers
+    # send Origin exactly like this: no path, no trailing slash, and never '*'.
+    condition = alltrue([
+      for origin in var.allowed_origins :
+      can(regex("^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$", origin)) ||
+      can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?$", origin))
+    ])
+    error_message = "Each allowed origin must be https://host[:port] (lower case), or http://127.0.0.1:port or http://localhost:port, with no path, no trailing slash and no '*'."
   }
 }
 
@@ -56,14 +62,15 @@ variable "key_prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.key_prefix))
-    error_message = "key_prefix must be one or more path segments each ending with '/', with no leading '/'."
+    # No '*' or '?': the prefix becomes the role's IAM resource <bucket>/<prefix>*, where they are wildcards.
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments each ending with '/', with no leading '/' and no '*' or '?'."
   }
 }
 
 variable "url_expiry_seconds" {
   type        = number
-  description = "Lifetime of a presigned URL. Capped at one hour: a leaked URL should die young (SigV4 itself allows seven days)."
+  description = "Lifetime of a presigned URL in seconds, 1-3600. SigV4 allows up to 604800 (7 days), but we cap at one hour: a leaked URL should die young, and a URL signed with the function's temporary role credentials dies with them anyway, so a longer expires_at would be a promise the URL cannot keep."
   default     = 300
   nullable    = false
 
@@ -85,6 +92,18 @@ variable "max_upload_size_bytes" {
   }
 }
 
+variable "max_multipart_upload_size_bytes" {
+  type        = number
+  description = "Largest multipart upload the API starts; S3's limit is 10 000 parts of 5 GiB (48.8 TiB)."
+  default     = 1099511627776
+  nullable    = false
+
+  validation {
+    condition     = var.max_multipart_upload_size_bytes >= 1 && var.max_multipart_upload_size_bytes <= 53687091200000 && floor(var.max_multipart_upload_size_bytes) == var.max_multipart_upload_size_bytes
+    error_message = "max_multipart_upload_size_bytes must be a whole number from 1 to 53687091200000 (10 000 parts of 5 GiB)."
+  }
+}
+
 variable "enable_legacy_route" {
   type        = bool
   description = "Serve the seed's GET /upload-url, whose URL binds no size, type or checksum. Off unless you need the original curl flow."
@@ -96,11 +115,16 @@ variable "kms_key_arn" {
   type        = string
   description = "KMS key for SSE-KMS default encryption; null uses SSE-S3."
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
 }
 
 variable "enforce_tls" {
   type        = bool
-  description = "Deny every bucket request made without TLS (a bucket policy). Keep true; the local moto example turns it off because moto serves plain HTTP and ignores policy conditions."
+  description = "Deny every bucket request made without TLS (a bucket policy). Keep true; the local moto example turns it off because moto serves plain HTTP and skips the policy's Bool condition, so it would deny every upload."
   default     = true
   nullable    = false
 }
@@ -124,6 +148,11 @@ variable "abort_incomplete_multipart_upload_days" {
   description = "Days after which incomplete multipart uploads are aborted by the lifecycle rule."
   default     = 7
   nullable    = false
+
+  validation {
+    condition     = var.abort_incomplete_multipart_upload_days >= 1 && var.abort_incomplete_multipart_upload_days <= 365 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
+    error_message = "abort_incomplete_multipart_upload_days must be a whole number from 1 to 365."
+  }
 }
 
 variable "log_retention_days" {
@@ -131,6 +160,11 @@ variable "log_retention_days" {
   description = "Retention of the function's and the API's log groups, in days."
   default     = 30
   nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
 }
 
 variable "lambda_runtime" {
@@ -138,6 +172,11 @@ variable "lambda_runtime" {
   description = "Python runtime of the function (python3.12 or newer)."
   default     = "python3.13"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.lambda_runtime))
+    error_message = "lambda_runtime must be python3.12 or newer (the handler uses 3.12 typing)."
+  }
 }
 
 variable "lambda_architecture" {
@@ -145,6 +184,11 @@ variable "lambda_architecture" {
   description = "Instruction set of the function: arm64 or x86_64."
   default     = "arm64"
   nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
 }
 
 variable "lambda_memory_size" {
@@ -152,6 +196,11 @@ variable "lambda_memory_size" {
   description = "Memory of the function in MB."
   default     = 256
   nullable    = false
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
 }
 
 variable "lambda_timeout" {
@@ -159,6 +208,11 @@ variable "lambda_timeout" {
   description = "Timeout of the function in seconds."
   default     = 10
   nullable    = false
+
+  validation {
+    condition     = var.lambda_timeout >= 1 && var.lambda_timeout <= 29 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number of seconds from 1 to 29 (API Gateway's integration limit)."
+  }
 }
 
 variable "stage_name" {
@@ -166,6 +220,11 @@ variable "stage_name" {
   description = "API stage name, the first segment of the API URL's path."
   default     = "v1"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, hyphens or underscores."
+  }
 }
 
 variable "throttling_rate_limit" {
@@ -173,6 +232,11 @@ variable "throttling_rate_limit" {
   description = "Steady-state requests per second for the API stage."
   default     = 50
   nullable    = false
+
+  validation {
+    condition     = var.throttling_rate_limit > 0 && var.throttling_rate_limit <= 10000
+    error_message = "throttling_rate_limit must be above 0 and at most 10000."
+  }
 }
 
 variable "throttling_burst_limit" {
@@ -180,6 +244,11 @@ variable "throttling_burst_limit" {
   description = "Burst of requests above the rate for the API stage."
   default     = 100
   nullable    = false
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1 && var.throttling_burst_limit <= 5000 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number from 1 to 5000."
+  }
 }
 
 variable "access_logs_enabled" {

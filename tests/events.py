@@ -17,11 +17,23 @@ def proxy_event(
     body: Any = None,
     headers: dict[str, str] | None = None,
     raw_body: str | None = None,
+    path_parameters: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """An event for ``method resource``; ``body`` is JSON-encoded unless ``raw_body`` is given."""
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
     all_headers = {"Origin": ALLOWED_ORIGIN, **(headers or {})}
-    event = gateway_event(method, resource, headers={name: [value] for name, value in all_headers.items()})
+    path = resource
+    for name, value in (path_parameters or {}).items():
+        path = path.replace(f"{{{name}}}", value)
+    event = gateway_event(
+        method,
+        resource,
+        path=path,
+        headers={name: [value] for name, value in all_headers.items()},
+        query={name: [value] for name, value in (query or {}).items()},
+        path_parameters=path_parameters,
+    )
     event["body"] = text  # raw, so tests can send text that is not valid UTF-8 or JSON
     return event
 

@@ -10,6 +10,8 @@ from upload_api import uploads
 from upload_api.config import Config
 from upload_api.errors import ApiError, BadRequest, Forbidden, MethodNotAllowed, NotFound
 from upload_api.events import Request, parse_event
+from upload_api.multipart import MultipartUploads
+from upload_api.multipart_store import MultipartStore
 from upload_api.responses import (
     CORS_ALLOW_HEADERS,
     CORS_MAX_AGE_SECONDS,
@@ -25,18 +27,24 @@ logger = logging.getLogger(__name__)
 
 Response = dict[str, Any]
 Action = Callable[[Request], Response]
+LEGACY_ROUTE = "/upload-url"
 
 
 class UploadApi:
-    """The API of contract v1 for one deployment (its config and its signer)."""
+    """The API of the OpenAPI contract for one deployment (its config, signer and S3 store)."""
 
-    def __init__(self, config: Config, signer: UploadSigner) -> None:
+    def __init__(self, config: Config, signer: UploadSigner, store: MultipartStore) -> None:
         self._config = config
         self._signer = signer
-        # path -> method -> action; must equal the OpenAPI document (a test checks).
+        self._multipart = MultipartUploads(config, signer, store)
+        # resource path template -> method -> action; must equal the OpenAPI document (a test checks).
         self._routes: dict[str, dict[str, Action]] = {
-            "/upload-url": {"GET": self._legacy_upload_url},
+            LEGACY_ROUTE: {"GET": self._legacy_upload_url},
             "/uploads": {"POST": self._create_upload},
+            "/uploads/multipart": {"POST": self._create_multipart},
+            "/uploads/multipart/{upload_id}": {"DELETE": self._abort_multipart},
+            "/uploads/multipart/{upload_id}/parts": {"GET": self._list_parts, "POST": self._sign_parts},
+            "/uploads/multipart/{upload_id}/complete": {"POST": self._complete_multipart},
         }
 
     @property
@@ -75,7 +83,7 @@ class UploadApi:
 
     def _routes_for(self, resource: str) -> dict[str, Action]:
         methods = self._routes.get(resource)
-        if methods is None or (resource == "/upload-url" and not self._config.legacy_route_enabled):
+        if methods is None or (resource == LEGACY_ROUTE and not self._config.legacy_route_enabled):
             raise NotFound(f"no route {resource}")
         return methods
 
@@ -109,3 +117,31 @@ class UploadApi:
             extra={"key": body["key"], "size": upload.size, "content_type": upload.content_type},
         )
         return json_response(201, body)
+
+    def _create_multipart(self, request: Request) -> Response:
+        body = self._multipart.create(request.json_object())
+        logger.info(
+            "multipart upload created",
+            extra={"key": body["key"], "part_size": body["part_size"], "part_count": body["part_count"]},
+        )
+        return json_response(201, body)
+
+    def _sign_parts(self, request: Request) -> Response:
+        body = self._multipart.sign_parts(request.path_parameter("upload_id"), request.json_object())
+        logger.info("multipart parts signed", extra={"count": len(body["parts"])})
+        return json_response(200, body)
+
+    def _list_parts(self, request: Request) -> Response:
+        return json_response(
+            200, self._multipart.list_parts(request.path_parameter("upload_id"), request.query.get("key"))
+        )
+
+    def _complete_multipart(self, request: Request) -> Response:
+        body = self._multipart.complete(request.path_parameter("upload_id"), request.json_object())
+        logger.info("multipart upload completed", extra={"key": body["key"], "size": body["size"]})
+        return json_response(200, body)
+
+    def _abort_multipart(self, request: Request) -> Response:
+        self._multipart.abort(request.path_parameter("upload_id"), request.query.get("key"))
+        logger.info("multipart upload aborted")
+        return empty_response(204, {})

@@ -16,6 +16,8 @@ from upload_api.errors import ConfigError
 MAX_SIGV4_EXPIRY_SECONDS = 7 * 24 * 3600
 # A single S3 PUT stores at most 5 GiB; bigger files need multipart.
 MAX_SINGLE_PUT_BYTES = 5 * 1024**3
+# A multipart upload has at most 10 000 parts of at most 5 GiB: 48.8 TiB.
+MAX_MULTIPART_BYTES = 10_000 * MAX_SINGLE_PUT_BYTES
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -33,6 +35,7 @@ class Config:
     key_prefix: str
     expiry_seconds: int
     max_size_bytes: int
+    multipart_max_size_bytes: int
     allowed_content_types: tuple[str, ...]
     allowed_origins: tuple[str, ...]
     legacy_route_enabled: bool
@@ -56,6 +59,11 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
     max_size = _integer(environ, "UPLOAD_MAX_SIZE_BYTES", minimum=1, maximum=MAX_SINGLE_PUT_BYTES)
+    multipart_max_size = (
+        _integer(environ, "UPLOAD_MAX_MULTIPART_SIZE_BYTES", minimum=1, maximum=MAX_MULTIPART_BYTES)
+        if environ.get("UPLOAD_MAX_MULTIPART_SIZE_BYTES")
+        else max_size
+    )
 
     content_types = _csv(environ, "UPLOAD_ALLOWED_CONTENT_TYPES")
     for content_type in content_types:
@@ -83,6 +91,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         key_prefix=key_prefix,
         expiry_seconds=expiry,
         max_size_bytes=max_size,
+        multipart_max_size_bytes=multipart_max_size,
         allowed_content_types=content_types,
         allowed_origins=origins,
         legacy_route_enabled=legacy == "true",

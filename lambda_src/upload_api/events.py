@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from upload_api.errors import BadRequest, PayloadTooLarge
@@ -28,10 +28,19 @@ class Request:
     headers: Mapping[str, str]
     body: bytes
     request_id: str
+    path_parameters: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
 
     def header(self, name: str) -> str | None:
         """A request header by case-insensitive name."""
         return self.headers.get(name.lower())
+
+    def path_parameter(self, name: str) -> str:
+        """A path parameter of the route; its absence means the event does not fit the route."""
+        value = self.path_parameters.get(name)
+        if not value:
+            raise BadRequest(f"the path has no {name}")
+        return value
 
     def json_object(self) -> dict[str, Any]:
         """The body parsed as one JSON object, or :class:`BadRequest` saying what is wrong."""
@@ -68,6 +77,8 @@ def parse_event(event: Any, request_id: str) -> Request:
         headers=_headers(event),
         body=_body(event),
         request_id=request_id,
+        path_parameters=_string_map(event.get("pathParameters")),
+        query=_string_map(event.get("queryStringParameters")),
     )
 
 
@@ -84,6 +95,12 @@ def _headers(event: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(name, str) and isinstance(value, str):
                 headers[name.lower()] = value
     return headers
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {name: item for name, item in value.items() if isinstance(name, str) and isinstance(item, str)}
 
 
 def _body(event: Mapping[str, Any]) -> bytes:

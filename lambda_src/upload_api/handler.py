@@ -11,12 +11,16 @@ from typing import Any
 
 from upload_api.app import UploadApi
 from upload_api.config import load_config
+from upload_api.multipart_store import Boto3MultipartStore
+from upload_api.s3 import regional_s3_client
 from upload_api.signer import Boto3UploadSigner
 
 CONFIG = load_config(os.environ)
+_S3 = regional_s3_client(CONFIG.region)
 API = UploadApi(
     CONFIG,
-    Boto3UploadSigner(bucket=CONFIG.bucket, region=CONFIG.region, expiry_seconds=CONFIG.expiry_seconds),
+    Boto3UploadSigner(bucket=CONFIG.bucket, region=CONFIG.region, expiry_seconds=CONFIG.expiry_seconds, client=_S3),
+    Boto3MultipartStore(bucket=CONFIG.bucket, client=_S3),
 )
 
 

@@ -6,22 +6,15 @@ Routing and validation talk to :class:`UploadSigner` alone, so the implementatio
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-import boto3
-from botocore.config import Config as BotoConfig
+from upload_api.s3 import regional_s3_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-# botocore's DEBUG records hold canonical requests and signatures. Even when the function's log
-# level is lowered to DEBUG, they must never reach the logs.
-for _noisy in ("botocore", "boto3", "urllib3"):
-    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -51,26 +44,18 @@ class UploadSigner(Protocol):
         """Sign a PUT of ``key``; with ``constraints`` the signature binds them as headers."""
         ...
 
+    def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
+        """Sign the PUT of one part of a multipart upload; with a digest the signature binds it."""
+        ...
+
 
 class Boto3UploadSigner:
-    """SigV4 presigned URLs from boto3, regional and virtual-hosted.
+    """SigV4 presigned URLs from boto3 (see :mod:`upload_api.s3` for the endpoint rules)."""
 
-    ``us_east_1_regional_endpoint='regional'`` keeps us-east-1 on ``s3.us-east-1.amazonaws.com``:
-    the global endpoint answers a fresh bucket with a 307 redirect, which breaks browser CORS.
-    A custom endpoint (``AWS_ENDPOINT_URL_S3``, as in the local stack) is honoured by botocore.
-    """
-
-    def __init__(self, *, bucket: str, region: str, expiry_seconds: int, client: Any = None) -> None:
+    def __init__(self, *, bucket: str, region: str, expiry_seconds: int, client: S3Client | None = None) -> None:
         self._bucket = bucket
         self._expiry_seconds = expiry_seconds
-        self._client: S3Client = client or boto3.client(
-            "s3",
-            region_name=region,
-            config=BotoConfig(
-                signature_version="s3v4",
-                s3={"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"},
-            ),
-        )
+        self._client = client or regional_s3_client(region)
 
     def sign_put(self, key: str, constraints: PutConstraints | None = None) -> SignedRequest:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
@@ -86,11 +71,22 @@ class Boto3UploadSigner:
             if constraints.sha256_base64 is not None:
                 params["ChecksumSHA256"] = constraints.sha256_base64
                 headers["x-amz-checksum-sha256"] = constraints.sha256_base64
+        return self._presign("put_object", params, headers)
+
+    def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
+        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
+        headers: dict[str, str] = {}
+        if sha256_base64 is not None:
+            params["ChecksumSHA256"] = sha256_base64
+            headers["x-amz-checksum-sha256"] = sha256_base64
+        return self._presign("upload_part", params, headers)
+
+    def _presign(self, operation: str, params: dict[str, Any], headers: dict[str, str]) -> SignedRequest:
         # Take the time before signing: the signature's own clock (X-Amz-Date) is the same or
         # later, so the real expiry is never earlier than the expires_at we promise.
         signed_at = int(time.time())
         url = self._client.generate_presigned_url(
-            "put_object", Params=params, ExpiresIn=self._expiry_seconds, HttpMethod="PUT"
+            operation, Params=params, ExpiresIn=self._expiry_seconds, HttpMethod="PUT"
         )
         expires_at = datetime.fromtimestamp(signed_at + self._expiry_seconds, tz=UTC)
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=expires_at)

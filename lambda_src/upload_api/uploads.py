@@ -27,6 +27,8 @@ MAX_CONTENT_TYPE_LENGTH = 255
 MAX_FILENAME_LENGTH = 1024
 # An extension is only kept when it is short, plain ASCII: it ends up in the object key.
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,16}$")
+# What new_key() makes after the prefix: a uuid4 and an optional safe extension.
+_SERVICE_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(\.[a-z0-9]{1,16})?")
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,29 @@ def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
     if unknown:
         raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_UPLOAD_FIELDS))}")
 
-    content_type = _content_type(body.get("content_type"))
-    size = _size(body.get("size"), config.max_size_bytes)
+    content_type = parse_content_type(body.get("content_type"))
+    size = parse_size(body.get("size"), config.max_size_bytes)
     if not content_type_allowed(content_type, config.allowed_content_types):
-        raise UnsupportedMediaType(
-            f"content_type {_media_type(content_type)!r} is not allowed; "
-            f"allowed: {', '.join(config.allowed_content_types)}"
-        )
+        raise UnsupportedMediaType(refused_type_message(content_type, config))
+    sha256 = body.get("sha256")
     return UploadRequest(
         content_type=content_type,
         size=size,
-        sha256_base64=_sha256(body.get("sha256")),
-        filename=_filename(body.get("filename")),
+        sha256_base64=None if sha256 is None else parse_sha256(sha256),
+        filename=parse_filename(body.get("filename")),
     )
+
+
+def refused_type_message(content_type: str, config: Config) -> str:
+    """Why a content type was refused, with what is allowed."""
+    return (
+        f"content_type {_media_type(content_type)!r} is not allowed; allowed: {', '.join(config.allowed_content_types)}"
+    )
+
+
+def is_service_key(key: str, prefix: str) -> bool:
+    """Whether ``key`` has the shape of a key this service makes under ``prefix``."""
+    return _SERVICE_KEY.fullmatch(key.removeprefix(prefix)) is not None and key.startswith(prefix)
 
 
 def content_type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:
@@ -104,7 +116,7 @@ def create_upload(request: UploadRequest, config: Config, signer: UploadSigner) 
         "method": signed.method,
         "url": signed.url,
         "headers": signed.headers,
-        "expires_at": _iso8601(signed.expires_at),
+        "expires_at": iso8601(signed.expires_at),
     }
 
 
@@ -115,7 +127,8 @@ def legacy_upload_url(config: Config, signer: UploadSigner) -> dict[str, Any]:
     return {"PUT_URL": signed.url, "UUID": upload_id}
 
 
-def _content_type(value: Any) -> str:
+def parse_content_type(value: Any) -> str:
+    """A syntactically valid content type, or :class:`BadRequest`."""
     if value is None:
         raise BadRequest("content_type is required")
     if not isinstance(value, str):
@@ -129,7 +142,8 @@ def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def _size(value: Any, maximum: int) -> int:
+def parse_size(value: Any, maximum: int) -> int:
+    """A size from 1 to ``maximum`` bytes: :class:`BadRequest`, or :class:`PayloadTooLarge` above it."""
     if value is None:
         raise BadRequest("size is required")
     # bool is an int subclass in Python; JSON true is not a size.
@@ -142,9 +156,8 @@ def _size(value: Any, maximum: int) -> int:
     return value
 
 
-def _sha256(value: Any) -> str | None:
-    if value is None:
-        return None
+def parse_sha256(value: Any) -> str:
+    """The base64 of a 32-byte SHA-256 digest, or :class:`BadRequest`."""
     if not isinstance(value, str):
         raise BadRequest("sha256 must be a string: the base64 of the file's 32-byte SHA-256 digest")
     try:
@@ -156,7 +169,8 @@ def _sha256(value: Any) -> str | None:
     return value
 
 
-def _filename(value: Any) -> str | None:
+def parse_filename(value: Any) -> str | None:
+    """An optional file name (only its extension is ever used)."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -166,5 +180,6 @@ def _filename(value: Any) -> str | None:
     return value
 
 
-def _iso8601(moment: datetime) -> str:
+def iso8601(moment: datetime) -> str:
+    """``2026-11-29T04:05:00Z``."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

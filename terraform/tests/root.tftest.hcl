@@ -35,21 +35,32 @@ run "the_function_gets_its_whole_configuration" {
 
   assert {
     condition = module.function.environment == tomap({
-      UPLOAD_BUCKET                = "uploads-test-bucket"
-      UPLOAD_BUCKET_REGION         = "eu-west-1"
-      UPLOAD_KEY_PREFIX            = "uploads/"
-      UPLOAD_URL_EXPIRY_SECONDS    = "300"
-      UPLOAD_MAX_SIZE_BYTES        = "5368709120"
-      UPLOAD_ALLOWED_CONTENT_TYPES = "image/png,video/*"
-      UPLOAD_ALLOWED_ORIGINS       = "https://app.example.com,http://localhost:3000"
-      UPLOAD_LEGACY_ROUTE_ENABLED  = "false"
+      UPLOAD_BUCKET                   = "uploads-test-bucket"
+      UPLOAD_BUCKET_REGION            = "eu-west-1"
+      UPLOAD_KEY_PREFIX               = "uploads/"
+      UPLOAD_URL_EXPIRY_SECONDS       = "300"
+      UPLOAD_MAX_SIZE_BYTES           = "5368709120"
+      UPLOAD_MAX_MULTIPART_SIZE_BYTES = "1099511627776"
+      UPLOAD_ALLOWED_CONTENT_TYPES    = "image/png,video/*"
+      UPLOAD_ALLOWED_ORIGINS          = "https://app.example.com,http://localhost:3000"
+      UPLOAD_LEGACY_ROUTE_ENABLED     = "false"
     })
     error_message = "The function's environment must carry the whole configuration, with the seed's route off."
   }
 
   assert {
-    condition     = module.api.routes == tolist(["/uploads"])
-    error_message = "By default only POST /uploads is routed: the seed's route is opt-in."
+    condition     = !contains(module.api.routes, "/upload-url") && contains(module.api.routes, "/uploads") && contains(module.api.routes, "/uploads/multipart/{upload_id}/complete")
+    error_message = "By default the v1 and multipart routes are served; the seed's route is opt-in."
+  }
+
+  assert {
+    condition     = output.upload_url_endpoint == null
+    error_message = "With the seed's route off there is no /upload-url endpoint."
+  }
+
+  assert {
+    condition     = output.bucket_arn == "arn:aws:s3:::uploads-test-bucket" && output.region == "eu-west-1"
+    error_message = "The root passes the bucket's ARN and the region through."
   }
 }
 
@@ -61,7 +72,7 @@ run "the_seed_route_when_asked" {
   }
 
   assert {
-    condition     = module.api.routes == tolist(["/upload-url", "/uploads"])
+    condition     = contains(module.api.routes, "/upload-url")
     error_message = "enable_legacy_route adds GET /upload-url."
   }
 
@@ -99,6 +110,16 @@ run "rejects_a_size_above_a_single_put" {
   }
 
   expect_failures = [var.max_upload_size_bytes]
+}
+
+run "rejects_a_multipart_size_beyond_s3" {
+  command = plan
+
+  variables {
+    max_multipart_upload_size_bytes = 53687091200001
+  }
+
+  expect_failures = [var.max_multipart_upload_size_bytes]
 }
 
 run "rejects_a_bad_content_type" {
@@ -169,4 +190,161 @@ run "rejects_a_bad_name" {
   }
 
   expect_failures = [var.name]
+}
+
+run "rejects_an_origin_with_a_trailing_slash" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com/"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_an_origin_with_a_path" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com/upload"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_plain_http_off_loopback" {
+  command = plan
+
+  variables {
+    allowed_origins = ["http://app.example.com"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_an_upper_case_origin" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://App.Example.com"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_a_wildcard_in_the_prefix" {
+  command = plan
+
+  variables {
+    key_prefix = "*/"
+  }
+
+  expect_failures = [var.key_prefix]
+}
+
+run "rejects_a_leading_slash_in_the_prefix" {
+  command = plan
+
+  variables {
+    key_prefix = "/uploads/"
+  }
+
+  expect_failures = [var.key_prefix]
+}
+
+run "rejects_a_fractional_expiry" {
+  command = plan
+
+  variables {
+    url_expiry_seconds = 1.5
+  }
+
+  expect_failures = [var.url_expiry_seconds]
+}
+
+run "rejects_a_kms_alias" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/uploads"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_an_old_runtime" {
+  command = plan
+
+  variables {
+    lambda_runtime = "python3.9"
+  }
+
+  expect_failures = [var.lambda_runtime]
+}
+
+run "rejects_an_unknown_architecture" {
+  command = plan
+
+  variables {
+    lambda_architecture = "sparc"
+  }
+
+  expect_failures = [var.lambda_architecture]
+}
+
+run "rejects_a_retention_cloudwatch_lacks" {
+  command = plan
+
+  variables {
+    log_retention_days = 2
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_a_timeout_beyond_api_gateway" {
+  command = plan
+
+  variables {
+    lambda_timeout = 30
+  }
+
+  expect_failures = [var.lambda_timeout]
+}
+
+run "rejects_a_zero_burst" {
+  command = plan
+
+  variables {
+    throttling_burst_limit = 0
+  }
+
+  expect_failures = [var.throttling_burst_limit]
+}
+
+run "accepts_loopback_and_https_origins_with_ports" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com:8443", "http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:5173"]
+  }
+
+  assert {
+    condition     = module.function.environment["UPLOAD_ALLOWED_ORIGINS"] == "https://app.example.com:8443,http://127.0.0.1:8080,http://localhost:3000,http://[::1]:5173"
+    error_message = "Loopback http origins and https origins with ports are valid."
+  }
+}
+
+run "accepts_the_oldest_supported_runtime" {
+  command = plan
+
+  variables {
+    lambda_runtime      = "python3.12"
+    lambda_architecture = "x86_64"
+  }
+
+  assert {
+    condition     = var.lambda_runtime == "python3.12" && var.lambda_architecture == "x86_64"
+    error_message = "python3.12 on x86_64 passes the validation."
+  }
 }

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -59,3 +62,77 @@ def test_a_page_from_a_foreign_origin_is_blocked_by_cors(page: Page, foreign_pag
     page.click("#upload-button")
     expect(page.locator("#error")).to_contain_text("origin is not allowed by CORS")
     expect(page.locator("#result")).to_be_hidden()
+
+
+MULTIPART_SIZE = 12 * 1024 * 1024  # above the page's 8 MiB threshold: three parts of 5, 5 and 2 MiB
+
+
+@pytest.fixture
+def big_file(tmp_path: Path) -> Path:
+    # A file on disk, so choosing it again after a reload is the same file (name, size, mtime).
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(os.urandom(MULTIPART_SIZE))
+    return path
+
+
+def part_number(url: str) -> int | None:
+    numbers = parse_qs(urlsplit(url).query).get("partNumber")
+    return int(numbers[0]) if numbers else None
+
+
+def test_a_large_file_goes_up_in_parts(page: Page, served: ServedStack, big_file: Path) -> None:
+    parts_sent: list[int] = []
+    page.on("request", lambda request: request.method == "PUT" and parts_sent.append(part_number(request.url) or 0))
+    page.goto(served.page_url)
+    page.set_input_files("#file-input", str(big_file))
+    page.click("#upload-button")
+
+    expect(page.locator("#result")).to_be_visible(timeout=60_000)
+    assert page.locator("#progress").evaluate("element => element.value") == 100
+    assert sorted(parts_sent) == [1, 2, 3]
+    key = page.locator("#result-key").inner_text()
+    stored = served.stack.client("s3").get_object(Bucket=served.stack.outputs["bucket_name"], Key=key)
+    assert hashlib.sha256(stored["Body"].read()).hexdigest() == hashlib.sha256(big_file.read_bytes()).hexdigest()
+    assert stored["ContentType"] == "video/mp4"
+
+
+def test_after_a_failure_and_a_reload_the_upload_resumes(page: Page, served: ServedStack, big_file: Path) -> None:
+    attempts: list[int] = []
+    page.on("request", lambda request: request.method == "PUT" and attempts.append(part_number(request.url) or 0))
+    # Part 3 cannot get through: the page retries it with backoff, then gives up, keeping parts 1-2.
+    page.route(re.compile(r".*partNumber=3.*"), lambda route: route.abort())
+    page.goto(served.page_url)
+    page.set_input_files("#file-input", str(big_file))
+    page.click("#upload-button")
+    expect(page.locator("#error")).to_contain_text("Choose the same file again to resume", timeout=60_000)
+    assert attempts.count(3) == 4  # the first try and three retries
+    assert sorted(number for number in attempts if number != 3) == [1, 2]
+
+    page.unroute_all()
+    attempts.clear()
+    page.reload()
+    page.set_input_files("#file-input", str(big_file))
+    page.click("#upload-button")
+    expect(page.locator("#result")).to_be_visible(timeout=60_000)
+    assert attempts == [3]  # only the missing part is sent again
+    key = page.locator("#result-key").inner_text()
+    stored = served.stack.client("s3").get_object(Bucket=served.stack.outputs["bucket_name"], Key=key)
+    assert hashlib.sha256(stored["Body"].read()).hexdigest() == hashlib.sha256(big_file.read_bytes()).hexdigest()
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_cancel_aborts_the_multipart_upload(page: Page, served: ServedStack, big_file: Path) -> None:
+    # Hold part 2 back so there is time to press Cancel while the upload is in flight.
+    page.route(re.compile(r".*partNumber=2.*"), lambda route: None)
+    page.goto(served.page_url)
+    page.set_input_files("#file-input", str(big_file))
+    page.click("#upload-button")
+    expect(page.locator("#cancel-button")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Uploading 3 parts")
+    saved = json.loads(page.evaluate("Object.values(localStorage)[0]"))
+    page.click("#cancel-button")
+    expect(page.locator("#status")).to_contain_text("Upload cancelled")
+    s3 = served.stack.client("s3")
+    uploads = s3.list_multipart_uploads(Bucket=served.stack.outputs["bucket_name"]).get("Uploads", [])
+    assert saved["upload_id"] not in [upload["UploadId"] for upload in uploads]
+    assert page.evaluate("Object.keys(localStorage).length") == 0

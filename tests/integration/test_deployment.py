@@ -66,11 +66,17 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
         documents.append(version["PolicyVersion"]["Document"])
     statements = [s for d in documents for s in (json.loads(d) if isinstance(d, str) else d)["Statement"]]
     actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert actions == {"s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents"}
+    assert actions == {
+        "s3:PutObject",
+        "s3:ListMultipartUploadParts",
+        "s3:AbortMultipartUpload",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    }
     bucket, prefix = stack.outputs["bucket_name"], "uploads/"
     for statement in statements:
         resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
-        if "s3:PutObject" in str(statement["Action"]):
+        if "s3:" in str(statement["Action"]):
             assert resources == [f"arn:aws:s3:::{bucket}/{prefix}*"]
         else:
             assert all(":log-group:/aws/lambda/" in resource for resource in resources)

@@ -6,14 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 from moto import mock_aws
-from upload_api.app import UploadApi
-from upload_api.config import Config
-from upload_api.signer import Boto3UploadSigner
 
 from tests.events import ALLOWED_ORIGIN
+from upload_api.app import UploadApi
+from upload_api.config import Config
+from upload_api.multipart_store import Boto3MultipartStore
+from upload_api.s3 import regional_s3_client
+from upload_api.signer import Boto3UploadSigner
 
 BUCKET = "uploads-test-bucket"
 MAX_SIZE = 10 * 1024 * 1024
+MULTIPART_MAX_SIZE = 10_000 * 5 * 1024 * 1024
 EXPIRY = 300
 
 ENVIRONMENT = {
@@ -22,6 +25,7 @@ ENVIRONMENT = {
     "UPLOAD_KEY_PREFIX": "uploads/",
     "UPLOAD_URL_EXPIRY_SECONDS": str(EXPIRY),
     "UPLOAD_MAX_SIZE_BYTES": str(MAX_SIZE),
+    "UPLOAD_MAX_MULTIPART_SIZE_BYTES": str(MULTIPART_MAX_SIZE),
     "UPLOAD_ALLOWED_CONTENT_TYPES": "image/png,text/plain,video/*",
     "UPLOAD_ALLOWED_ORIGINS": f"{ALLOWED_ORIGIN},http://127.0.0.1:8080",
     "UPLOAD_LEGACY_ROUTE_ENABLED": "true",
@@ -53,6 +57,7 @@ def make_config(**changes: object) -> Config:
         "key_prefix": "uploads/",
         "expiry_seconds": EXPIRY,
         "max_size_bytes": MAX_SIZE,
+        "multipart_max_size_bytes": MULTIPART_MAX_SIZE,
         "allowed_content_types": ("image/png", "text/plain", "video/*"),
         "allowed_origins": (ALLOWED_ORIGIN, "http://127.0.0.1:8080"),
         "legacy_route_enabled": True,
@@ -62,10 +67,13 @@ def make_config(**changes: object) -> Config:
 
 
 def make_api(**changes: object) -> UploadApi:
-    """An :class:`UploadApi` over the test config with a real boto3 signer."""
+    """An :class:`UploadApi` over the test config with real boto3 parts (moto answers S3 calls)."""
     config = make_config(**changes)
-    signer = Boto3UploadSigner(bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds)
-    return UploadApi(config, signer)
+    client = regional_s3_client(config.region)
+    signer = Boto3UploadSigner(
+        bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds, client=client
+    )
+    return UploadApi(config, signer, Boto3MultipartStore(bucket=config.bucket, client=client))
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from upload_api.config import load_config
-from upload_api.errors import ConfigError
 
 from tests.unit.conftest import ENVIRONMENT
+from upload_api.config import load_config
+from upload_api.errors import ConfigError
 
 
 def test_a_complete_environment_loads() -> None:
@@ -17,6 +17,11 @@ def test_a_complete_environment_loads() -> None:
     assert config.allowed_content_types == ("image/png", "text/plain", "video/*")
     assert config.allowed_origins == ("https://app.example.com", "http://127.0.0.1:8080")
     assert config.legacy_route_enabled is True
+
+
+def test_multipart_is_capped_like_single_puts_unless_configured() -> None:
+    environment = {k: v for k, v in ENVIRONMENT.items() if k != "UPLOAD_MAX_MULTIPART_SIZE_BYTES"}
+    assert load_config(environment).multipart_max_size_bytes == load_config(environment).max_size_bytes
 
 
 def test_the_legacy_route_is_off_unless_asked_for() -> None:
@@ -41,6 +46,8 @@ def test_the_legacy_route_is_off_unless_asked_for() -> None:
         ("UPLOAD_URL_EXPIRY_SECONDS", "5m"),
         ("UPLOAD_MAX_SIZE_BYTES", "0"),
         ("UPLOAD_MAX_SIZE_BYTES", str(5 * 1024**3 + 1)),
+        ("UPLOAD_MAX_MULTIPART_SIZE_BYTES", "0"),
+        ("UPLOAD_MAX_MULTIPART_SIZE_BYTES", str(10_000 * 5 * 1024**3 + 1)),
         ("UPLOAD_ALLOWED_CONTENT_TYPES", None),
         ("UPLOAD_ALLOWED_CONTENT_TYPES", " , "),
         ("UPLOAD_ALLOWED_CONTENT_TYPES", "image/png,Image/JPEG"),

@@ -6,11 +6,11 @@ import json
 
 import jsonschema
 from openapi_spec_validator import validate
-from upload_api import errors
-from upload_api.app import UploadApi
 
 from tests.contract import contract_routes, load_contract
 from tests.events import proxy_event
+from upload_api import errors
+from upload_api.app import UploadApi
 
 
 def test_the_contract_is_valid_openapi() -> None:

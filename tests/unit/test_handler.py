@@ -7,10 +7,10 @@ import sys
 from types import ModuleType, SimpleNamespace
 
 import pytest
-from upload_api.errors import ConfigError
 
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import ENVIRONMENT
+from upload_api.errors import ConfigError
 
 
 def cold_start(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]) -> ModuleType:

@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from upload_api.app import UploadApi
-from upload_api.signer import PutConstraints, SignedRequest
 
 from tests.events import ALLOWED_ORIGIN, json_body, proxy_event
 from tests.unit.conftest import make_api
+from upload_api.app import UploadApi
+from upload_api.signer import PutConstraints, SignedRequest
 
 
 def test_unknown_route_is_404(api: UploadApi) -> None:
@@ -134,7 +134,7 @@ class ExplodingSigner:
 def test_an_unexpected_failure_is_a_bare_500_logged_with_the_request_id(caplog: pytest.LogCaptureFixture) -> None:
     from tests.unit.conftest import make_config
 
-    api = UploadApi(make_config(), ExplodingSigner())
+    api = UploadApi(make_config(), ExplodingSigner(), store=None)  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         response = api.handle(proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}), "req-42")
     assert response["statusCode"] == 500

@@ -12,9 +12,9 @@ import hashlib
 import boto3
 import pytest
 import requests
-from upload_api.signer import Boto3UploadSigner, PutConstraints
 
 from tests.unit.conftest import BUCKET
+from upload_api.signer import Boto3UploadSigner, PutConstraints
 
 DATA = b"hello, bucket"
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from upload_api.app import UploadApi
 
 from tests.events import ALLOWED_ORIGIN, json_body, proxy_event
 from tests.unit.conftest import EXPIRY, MAX_SIZE, make_api
+from upload_api.app import UploadApi
 
 SHA256 = base64.b64encode(hashlib.sha256(b"hello").digest()).decode()
 UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"

@@ -53,6 +53,9 @@ module "uploads" {
   versioning_enabled    = true
   log_retention_days    = 90
 
+  # The seed's GET /upload-url signs a URL that binds no size, type or checksum: keep it off.
+  enable_legacy_route = false
+
   # Access logs need the account-wide API Gateway CloudWatch role. Set this to false if your
   # account already registers one (it is a single setting per account and region).
   create_api_gateway_account_role = var.create_api_gateway_account_role

@@ -8,17 +8,57 @@ output "uploads_endpoint" {
   value       = module.uploads.uploads_endpoint
 }
 
+output "upload_url_endpoint" {
+  description = "The seed's GET /upload-url: null here, the route is off."
+  value       = module.uploads.upload_url_endpoint
+}
+
 output "bucket_name" {
   description = "Name of the upload bucket."
   value       = module.uploads.bucket_name
 }
 
-output "kms_key_arn" {
-  description = "ARN of the key that encrypts uploads."
-  value       = aws_kms_key.uploads.arn
+output "bucket_arn" {
+  description = "ARN of the upload bucket."
+  value       = module.uploads.bucket_arn
+}
+
+output "key_prefix" {
+  description = "Where uploads land in the bucket."
+  value       = module.uploads.key_prefix
 }
 
 output "function_name" {
   description = "Name of the signing function."
   value       = module.uploads.function_name
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.uploads.rest_api_id
+}
+
+output "execution_arn" {
+  description = "Execution ARN of the REST API."
+  value       = module.uploads.execution_arn
+}
+
+output "stage_name" {
+  description = "Name of the API stage."
+  value       = module.uploads.stage_name
+}
+
+output "region" {
+  description = "Region of the deployment."
+  value       = module.uploads.region
+}
+
+output "routes" {
+  description = "The resource paths the API serves."
+  value       = module.uploads.routes
+}
+
+output "kms_key_arn" {
+  description = "ARN of the key that encrypts uploads."
+  value       = aws_kms_key.uploads.arn
 }

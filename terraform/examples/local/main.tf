@@ -22,10 +22,14 @@ module "uploads" {
   allowed_origins       = var.allowed_origins
   allowed_content_types = var.allowed_content_types
   max_upload_size_bytes = 100 * 1024 * 1024
-  url_expiry_seconds    = 300
+  # Multipart up to 5 GiB is plenty for a laptop.
+  max_multipart_upload_size_bytes = 5 * 1024 * 1024 * 1024
+  url_expiry_seconds              = 300
 
   # The seed's `curl` flow is part of the demo.
   enable_legacy_route = true
+  # moto needs no account-wide API Gateway logging role; never create one from a demo.
+  create_api_gateway_account_role = false
   # Throwaway buckets: destroy them even with uploads inside.
   force_destroy = true
   # moto serves plain HTTP on loopback and enforces bucket policies without their conditions,

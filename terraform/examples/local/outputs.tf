@@ -3,9 +3,24 @@ output "api_url" {
   value       = module.uploads.api_url
 }
 
+output "uploads_endpoint" {
+  description = "The URL clients POST to for an upload URL."
+  value       = module.uploads.uploads_endpoint
+}
+
+output "upload_url_endpoint" {
+  description = "The seed's GET /upload-url (on in this example)."
+  value       = module.uploads.upload_url_endpoint
+}
+
 output "bucket_name" {
   description = "Name of the upload bucket."
   value       = module.uploads.bucket_name
+}
+
+output "bucket_arn" {
+  description = "ARN of the upload bucket."
+  value       = module.uploads.bucket_arn
 }
 
 output "key_prefix" {
@@ -23,6 +38,11 @@ output "rest_api_id" {
   value       = module.uploads.rest_api_id
 }
 
+output "execution_arn" {
+  description = "Execution ARN of the REST API."
+  value       = module.uploads.execution_arn
+}
+
 output "stage_name" {
   description = "Name of the API stage."
   value       = module.uploads.stage_name
@@ -31,4 +51,9 @@ output "stage_name" {
 output "region" {
   description = "Region of the deployment."
   value       = module.uploads.region
+}
+
+output "routes" {
+  description = "The resource paths the API serves."
+  value       = module.uploads.routes
 }

@@ -1,3 +1,8 @@
+output "bucket_id" {
+  description = "ID of the bucket (its name)."
+  value       = aws_s3_bucket.this.id
+}
+
 output "bucket_name" {
   description = "Name (id) of the bucket."
   value       = aws_s3_bucket.this.id

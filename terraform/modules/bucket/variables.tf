@@ -18,8 +18,14 @@ variable "allowed_origins" {
     error_message = "allowed_origins must list at least one origin."
   }
   validation {
-    condition     = alltrue([for origin in var.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
-    error_message = "Each allowed origin must be scheme://host[:port] with no path, no trailing slash and no '*'."
+    # https://<lower-case host>[:port], or plain http only on loopback (a local page). Browsers
+    # send Origin exactly like this: no path, no trailing slash, and never '*'.
+    condition = alltrue([
+      for origin in var.allowed_origins :
+      can(regex("^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$", origin)) ||
+      can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?$", origin))
+    ])
+    error_message = "Each allowed origin must be https://host[:port] (lower case), or http://127.0.0.1:port or http://localhost:port, with no path, no trailing slash and no '*'."
   }
 }
 
@@ -29,14 +35,14 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
   }
 }
 
 variable "enforce_tls" {
   type        = bool
-  description = "Attach a bucket policy that denies every request made without TLS. Turn off only for a local emulator that serves plain HTTP (moto also ignores policy conditions, so it would deny everything)."
+  description = "Attach a bucket policy that denies every request made without TLS. Turn off only for a local emulator that serves plain HTTP (moto also skips the policy's Bool condition, so it would deny everything)."
   default     = true
   nullable    = false
 }

@@ -20,6 +20,8 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
+  # Naming the log group's attribute (not just its name) makes Terraform create the group, with
+  # its retention, before the function, so Lambda never creates a never-expiring one itself.
   logging_config {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.this.name

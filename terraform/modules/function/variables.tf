@@ -11,6 +11,11 @@ variable "function_name" {
 variable "package_path" {
   type        = string
   description = "Path of the deployment zip built by `nox -s package` (build/lambda.zip)."
+
+  validation {
+    condition     = endswith(var.package_path, ".zip") && fileexists(var.package_path)
+    error_message = "package_path must name an existing .zip: build it first with `nox -s package` (it writes build/lambda.zip)."
+  }
 }
 
 variable "role_arn" {
@@ -32,8 +37,8 @@ variable "runtime" {
   nullable    = false
 
   validation {
-    condition     = contains(["python3.12", "python3.13"], var.runtime)
-    error_message = "runtime must be python3.12 or python3.13."
+    condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.runtime))
+    error_message = "runtime must be python3.12 or newer (the handler uses 3.12 typing)."
   }
 }
 
@@ -56,8 +61,8 @@ variable "memory_size" {
   nullable    = false
 
   validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240
-    error_message = "memory_size must be between 128 and 10240 MB."
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB from 128 to 10240."
   }
 }
 
@@ -68,8 +73,8 @@ variable "timeout" {
   nullable    = false
 
   validation {
-    condition     = var.timeout >= 1 && var.timeout <= 29
-    error_message = "timeout must be between 1 and 29 seconds (API Gateway's integration limit)."
+    condition     = var.timeout >= 1 && var.timeout <= 29 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 1 to 29 (API Gateway's integration limit)."
   }
 }
 

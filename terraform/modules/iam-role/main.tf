@@ -19,10 +19,18 @@ resource "aws_iam_role" "this" {
 
 # Exactly what the function signs for, and its own logs: nothing else.
 data "aws_iam_policy_document" "permissions" {
+  # PutObject also covers creating, uploading parts of and completing a multipart upload.
   statement {
     sid       = "PutUploadsUnderPrefix"
     effect    = "Allow"
     actions   = ["s3:PutObject"]
+    resources = ["${var.bucket_arn}/${var.key_prefix}*"]
+  }
+
+  statement {
+    sid       = "ResumeAndAbortMultipartUploadsUnderPrefix"
+    effect    = "Allow"
+    actions   = ["s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"]
     resources = ["${var.bucket_arn}/${var.key_prefix}*"]
   }
 
@@ -40,6 +48,19 @@ data "aws_iam_policy_document" "permissions" {
       sid       = "EncryptUploadsWithBucketKey"
       effect    = "Allow"
       actions   = ["kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+
+  # S3 decrypts the data key again for each part and for CompleteMultipartUpload, as the signer:
+  # without this a multipart upload into an SSE-KMS bucket fails with AccessDenied.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+    content {
+      sid       = "DecryptForMultipartUploads"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }
   }

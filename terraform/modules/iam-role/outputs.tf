@@ -1,6 +1,9 @@
 output "role_arn" {
-  description = "ARN of the execution role."
+  description = "ARN of the execution role, known only once its permissions are attached."
   value       = aws_iam_role.this.arn
+
+  # A function created from this ARN never runs without its permissions.
+  depends_on = [aws_iam_role_policy.this]
 }
 
 output "role_name" {

@@ -23,8 +23,9 @@ variable "key_prefix" {
   description = "The only key prefix the role may write under, ending with '/'."
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.key_prefix))
-    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/'."
+    # No '*' or '?': the prefix becomes the IAM resource <bucket>/<prefix>*, where they are wildcards.
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/' and no '*' or '?'."
   }
 }
 
@@ -40,8 +41,13 @@ variable "log_group_arn" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "The bucket's SSE-KMS key, if any: uploads signed by the role need kms:GenerateDataKey on it."
+  description = "The bucket's SSE-KMS key, if any: uploads signed by the role need kms:GenerateDataKey on it, and multipart uploads kms:Decrypt."
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
 }
 
 variable "tags" {

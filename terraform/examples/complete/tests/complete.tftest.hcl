@@ -4,6 +4,11 @@ mock_provider "aws" {
       account_id = "123456789012"
     }
   }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
   # Under a mock provider a policy document's json is random text; IAM resources need JSON.
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -11,6 +16,7 @@ mock_provider "aws" {
     }
   }
   mock_resource "aws_kms_key" {
+    override_during = plan
     defaults = {
       arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     }
@@ -32,7 +38,17 @@ run "production_defaults" {
   }
 
   assert {
-    condition     = module.uploads.routes == tolist(["/uploads"])
-    error_message = "Production serves only POST /uploads: the seed's unconstrained route stays off."
+    condition     = !contains(output.routes, "/upload-url") && contains(output.routes, "/uploads") && output.upload_url_endpoint == null
+    error_message = "Production serves POST /uploads but not the seed's unconstrained GET /upload-url."
+  }
+
+  assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The example encrypts uploads with its own key."
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.key.statement).principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::123456789012:root"]) }])
+    error_message = "The key policy delegates to the account's IAM (the role's kms:GenerateDataKey grant), nothing broader."
   }
 }

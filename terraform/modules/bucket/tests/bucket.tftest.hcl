@@ -66,6 +66,16 @@ run "secure_defaults" {
     condition     = length(aws_s3_bucket_versioning.this) == 0
     error_message = "Versioning is opt-in."
   }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_headers == toset(["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"]) && one(aws_s3_bucket_cors_configuration.this.cors_rule).max_age_seconds == 3000
+    error_message = "CORS must allow exactly the headers the presigned URLs bind, cached for 3000 s."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.this) == 1
+    error_message = "The deny-without-TLS bucket policy is attached by default."
+  }
 }
 
 run "kms_and_versioning" {
@@ -135,7 +145,7 @@ run "rejects_a_wildcard_origin" {
   expect_failures = [var.allowed_origins]
 }
 
-run "rejects_an_origin_with_a_path" {
+run "rejects_an_origin_with_a_trailing_slash" {
   command = plan
 
   variables {
@@ -153,4 +163,34 @@ run "rejects_zero_abort_days" {
   }
 
   expect_failures = [var.abort_incomplete_multipart_upload_days]
+}
+
+run "rejects_an_origin_with_a_path" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com/app"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_plain_http_off_loopback" {
+  command = plan
+
+  variables {
+    allowed_origins = ["http://app.example.com"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_a_kms_alias" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/uploads"
+  }
+
+  expect_failures = [var.kms_key_arn]
 }

@@ -92,3 +92,47 @@ run "rejects_too_little_memory" {
 
   expect_failures = [var.memory_size]
 }
+
+run "rejects_a_missing_package" {
+  command = plan
+
+  variables {
+    package_path = "tests/fixtures/absent.zip"
+  }
+
+  expect_failures = [var.package_path]
+}
+
+run "rejects_a_package_that_is_not_a_zip" {
+  command = plan
+
+  variables {
+    package_path = "tests/function.tftest.hcl"
+  }
+
+  expect_failures = [var.package_path]
+}
+
+run "rejects_a_fractional_timeout" {
+  command = plan
+
+  variables {
+    timeout = 2.5
+  }
+
+  expect_failures = [var.timeout]
+}
+
+run "accepts_the_oldest_supported_runtime_on_x86" {
+  command = plan
+
+  variables {
+    runtime      = "python3.12"
+    architecture = "x86_64"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "python3.12" && aws_lambda_function.this.architectures == tolist(["x86_64"])
+    error_message = "python3.12 and x86_64 are accepted."
+  }
+}

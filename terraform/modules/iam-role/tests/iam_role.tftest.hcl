@@ -26,8 +26,8 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions)])) == toset(["s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents"])
-    error_message = "The role may only put objects and write its logs."
+    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions)])) == toset(["s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "logs:CreateLogStream", "logs:PutLogEvents"])
+    error_message = "The role may only put objects (single and multipart), resume and abort multipart uploads, and write its logs."
   }
 
   assert {
@@ -50,6 +50,11 @@ run "least_privilege" {
     condition     = alltrue([for statement in data.aws_iam_policy_document.permissions.statement : statement.sid != null && statement.sid != ""])
     error_message = "Every statement has a sid."
   }
+
+  assert {
+    condition     = alltrue([for statement in data.aws_iam_policy_document.permissions.statement : statement.effect == "Allow" && !contains(tolist(statement.resources), "*")])
+    error_message = "No statement grants on every resource."
+  }
 }
 
 run "kms_key_adds_generate_data_key_on_that_key_only" {
@@ -65,6 +70,19 @@ run "kms_key_adds_generate_data_key_on_that_key_only" {
       statement.actions == toset(["kms:GenerateDataKey"]) && statement.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])
     ])
     error_message = "With SSE-KMS the role needs kms:GenerateDataKey on that key only."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.actions == toset(["kms:Decrypt"]) && statement.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])
+    ])
+    error_message = "Multipart uploads into an SSE-KMS bucket need kms:Decrypt on that key only."
+  }
+
+  assert {
+    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions) if startswith(statement.sid, "EncryptUploads") || startswith(statement.sid, "DecryptFor")])) == toset(["kms:GenerateDataKey", "kms:Decrypt"])
+    error_message = "The key grants nothing beyond GenerateDataKey and Decrypt."
   }
 }
 
@@ -86,4 +104,34 @@ run "rejects_a_wildcard_log_group" {
   }
 
   expect_failures = [var.log_group_arn]
+}
+
+run "rejects_a_wildcard_in_the_prefix" {
+  command = plan
+
+  variables {
+    key_prefix = "uploads/*/"
+  }
+
+  expect_failures = [var.key_prefix]
+}
+
+run "rejects_a_kms_alias" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/uploads"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_a_bucket_arn_with_a_key" {
+  command = plan
+
+  variables {
+    bucket_arn = "arn:aws:s3:::uploads-test-bucket/*"
+  }
+
+  expect_failures = [var.bucket_arn]
 }

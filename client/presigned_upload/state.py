@@ -1,0 +1,58 @@
+"""What `--resume` needs to find a multipart upload again: a small JSON file beside the work.
+
+Only the key and upload id are kept, with the file's size and modification time so a changed
+file is never resumed into the old upload. Which parts are done is asked of S3, not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    """A multipart upload in progress for one file."""
+
+    file: str
+    size: int
+    mtime_ns: int
+    key: str
+    upload_id: str
+    part_size: int
+    content_type: str
+
+
+def state_path(file: Path, directory: Path) -> Path:
+    """Where the state of ``file``'s upload is kept."""
+    digest = hashlib.sha256(str(file.resolve()).encode()).hexdigest()[:16]
+    return directory / f"{file.name}.{digest}.json"
+
+
+def load(file: Path, directory: Path) -> ResumeState | None:
+    """The saved state for ``file``, if there is one and the file has not changed since."""
+    path = state_path(file, directory)
+    if not path.is_file():
+        return None
+    state = ResumeState(**json.loads(path.read_text()))
+    stat = file.stat()
+    if state.size != stat.st_size or state.mtime_ns != stat.st_mtime_ns:
+        return None
+    return state
+
+
+def save(state: ResumeState, directory: Path) -> None:
+    """Record ``state`` (atomically: a crash never leaves half a file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = state_path(Path(state.file), directory)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(asdict(state)))
+    os.replace(temporary, path)
+
+
+def forget(file: Path, directory: Path) -> None:
+    """Remove the state once the upload is complete or aborted."""
+    state_path(file, directory).unlink(missing_ok=True)

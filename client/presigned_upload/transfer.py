@@ -1,0 +1,194 @@
+"""Sending a file: one presigned PUT below the multipart threshold, parallel parts above it.
+
+Every PUT is retried with exponential backoff on network errors, throttling and 5xx answers; a
+multipart upload records its key and upload id so `--resume` asks S3 which parts it holds and
+sends only the others.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from presigned_upload import state as resume_state
+from presigned_upload.api import UploadApiClient
+
+MiB = 1024 * 1024
+SIGN_PAGE = 1_000
+Progress = Callable[[int], None]
+
+
+class UploadFailed(RuntimeError):
+    """The upload could not be finished; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """How to send a file."""
+
+    multipart_threshold: int = 64 * MiB
+    part_size: int | None = None
+    concurrency: int = 4
+    retries: int = 4
+    backoff_seconds: float = 0.5
+    resume: bool = False
+    state_dir: Path = Path(".presigned-upload")
+    content_type: str | None = None
+
+
+@dataclass
+class UploadResult:
+    """What was stored, and which parts this run sent (for a multipart upload)."""
+
+    key: str
+    size: int
+    multipart: bool
+    resumed: bool = False
+    parts_sent: list[int] = field(default_factory=list)
+
+
+def upload_file(
+    path: Path, api: UploadApiClient, options: UploadOptions, progress: Progress | None = None
+) -> UploadResult:
+    """Upload ``path`` through the API at ``api``; raise :class:`UploadFailed` with the reason."""
+    if not path.is_file():
+        raise UploadFailed(f"{path} is not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadFailed(f"{path} is empty: there is nothing to upload")
+    content_type = options.content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    report = progress or (lambda sent: None)
+    if size < options.multipart_threshold:
+        return _single_put(path, size, content_type, api, options, report)
+    return _multipart(path, size, content_type, api, options, report)
+
+
+def _single_put(
+    path: Path, size: int, content_type: str, api: UploadApiClient, options: UploadOptions, report: Progress
+) -> UploadResult:
+    data = path.read_bytes()
+    sha256 = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    upload = api.create_upload(content_type, size, sha256, path.name)
+    _put_with_retries(upload["url"], data, upload["headers"], options, report, what="the file")
+    return UploadResult(key=upload["key"], size=size, multipart=False)
+
+
+def _multipart(
+    path: Path, size: int, content_type: str, api: UploadApiClient, options: UploadOptions, report: Progress
+) -> UploadResult:
+    saved = resume_state.load(path, options.state_dir) if options.resume else None
+    etags: dict[int, str] = {}
+    if saved is not None:
+        key, upload_id, part_size = saved.key, saved.upload_id, saved.part_size
+        for part in api.list_parts(upload_id, key):
+            if part["size"] == _part_length(part["part_number"], part_size, size):
+                etags[part["part_number"]] = part["etag"]
+                report(part["size"])
+    else:
+        created = api.create_multipart(content_type, size, path.name, options.part_size)
+        key, upload_id, part_size = created["key"], created["upload_id"], created["part_size"]
+        resume_state.save(
+            resume_state.ResumeState(
+                file=str(path.resolve()),
+                size=size,
+                mtime_ns=path.stat().st_mtime_ns,
+                key=key,
+                upload_id=upload_id,
+                part_size=part_size,
+                content_type=content_type,
+            ),
+            options.state_dir,
+        )
+    part_count = max(1, -(-size // part_size))
+    remaining = [number for number in range(1, part_count + 1) if number not in etags]
+    sent: list[int] = []
+    lock = threading.Lock()
+
+    def send(part: dict[str, Any]) -> None:
+        number = part["part_number"]
+        with path.open("rb") as file:
+            file.seek((number - 1) * part_size)
+            data = file.read(_part_length(number, part_size, size))
+        response = _put_with_retries(part["url"], data, part["headers"], options, report, what=f"part {number}")
+        with lock:
+            etags[number] = response.headers["ETag"]
+            sent.append(number)
+
+    try:
+        with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
+            for start in range(0, len(remaining), SIGN_PAGE):
+                page = api.sign_parts(upload_id, key, remaining[start : start + SIGN_PAGE])
+                list(pool.map(send, page))  # list() re-raises the first failure
+        completed = api.complete(
+            upload_id, key, [{"part_number": number, "etag": etags[number]} for number in sorted(etags)]
+        )
+    except Exception as error:
+        raise UploadFailed(
+            f"{error}; the parts sent so far are kept: run again with --resume to send only the rest"
+        ) from error
+    resume_state.forget(path, options.state_dir)
+    return UploadResult(
+        key=completed["key"], size=completed["size"], multipart=True, resumed=saved is not None, parts_sent=sent
+    )
+
+
+def _part_length(number: int, part_size: int, size: int) -> int:
+    return min(part_size, size - (number - 1) * part_size)
+
+
+class _CountingBody:
+    """A request body that reports each block as it leaves, so progress moves during a PUT."""
+
+    def __init__(self, data: bytes, report: Progress) -> None:
+        self._data = memoryview(data)
+        self._offset = 0
+        self._report = report
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def read(self, amount: int = -1) -> bytes:
+        end = len(self._data) if amount < 0 else min(len(self._data), self._offset + amount)
+        block = self._data[self._offset : end].tobytes()
+        self._offset = end
+        self._report(len(block))
+        return block
+
+
+def _put_with_retries(
+    url: str, data: bytes, headers: dict[str, str], options: UploadOptions, report: Progress, *, what: str
+) -> requests.Response:
+    for attempt in range(options.retries + 1):
+        sent = 0
+
+        def counted(amount: int) -> None:
+            nonlocal sent
+            sent += amount
+            report(amount)
+
+        try:
+            response = requests.put(url, data=_CountingBody(data, counted), headers=headers, timeout=300)
+        except requests.RequestException as error:
+            failure = f"{what} could not be sent: {error}"
+        else:
+            if response.status_code < 300:
+                return response
+            if response.status_code == 412:
+                raise UploadFailed(f"{what}: an object already exists at this key; nothing was overwritten")
+            failure = f"{what} was refused by S3 (HTTP {response.status_code})"
+            if response.status_code not in (408, 429) and response.status_code < 500:
+                raise UploadFailed(failure)
+        report(-sent)  # those bytes will be sent again
+        if attempt < options.retries:
+            time.sleep(options.backoff_seconds * 2**attempt)
+    raise UploadFailed(f"{failure} after {options.retries + 1} attempts")

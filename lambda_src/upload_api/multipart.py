@@ -1,0 +1,223 @@
+"""Multipart uploads: files of any size in parts, each part PUT straight to S3 with its own URL.
+
+S3 allows up to 10 000 parts of 5 MiB to 5 GiB (the last may be smaller). Part URLs are handed
+out in pages of at most 1 000, so no answer nears Lambda's 6 MB response limit. The service keeps
+no state of its own: S3's record of the upload (ListParts) is the truth a client resumes from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from upload_api import uploads
+from upload_api.config import Config
+from upload_api.errors import BadRequest, NotFound, UnsupportedMediaType
+from upload_api.multipart_store import MultipartStore
+from upload_api.signer import SignedRequest, UploadSigner
+
+MiB = 1024 * 1024
+MIN_PART_SIZE = 5 * MiB
+MAX_PART_SIZE = 5 * 1024 * MiB
+MAX_PARTS = 10_000
+DEFAULT_PART_SIZE = 8 * MiB
+PAGE_SIZE = 1_000
+
+_CREATE_FIELDS = {"content_type", "size", "filename", "part_size", "checksums"}
+_SIGN_FIELDS = {"key", "part_numbers", "sha256s"}
+_COMPLETE_FIELDS = {"key", "parts"}
+# S3 upload ids are opaque but URL-safe; anything else cannot be one of ours.
+_UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    """How a file of ``size`` bytes is cut."""
+
+    part_size: int
+    part_count: int
+
+
+def plan_parts(size: int, asked_part_size: int | None = None) -> PartPlan:
+    """The part size (asked for, or the smallest whole MiB of at least 8 MiB that needs at most
+    10 000 parts) and the number of parts; :class:`BadRequest` for an asked size S3 cannot take."""
+    if asked_part_size is None:
+        needed = math.ceil(size / MAX_PARTS)
+        part_size = max(DEFAULT_PART_SIZE, math.ceil(needed / MiB) * MiB)
+    else:
+        part_size = asked_part_size
+        if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
+            raise BadRequest(f"part_size must be between {MIN_PART_SIZE} (5 MiB) and {MAX_PART_SIZE} (5 GiB) bytes")
+        if math.ceil(size / part_size) > MAX_PARTS:
+            raise BadRequest(f"part_size {part_size} would need more than {MAX_PARTS} parts; use a larger one")
+    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)))
+
+
+class MultipartUploads:
+    """The multipart routes' logic over a signer and S3's record of the uploads."""
+
+    def __init__(self, config: Config, signer: UploadSigner, store: MultipartStore) -> None:
+        self._config = config
+        self._signer = signer
+        self._store = store
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /uploads/multipart``: start an upload and sign its first page of parts."""
+        _only(body, _CREATE_FIELDS)
+        content_type = uploads.parse_content_type(body.get("content_type"))
+        size = uploads.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
+        if not uploads.content_type_allowed(content_type, self._config.allowed_content_types):
+            raise UnsupportedMediaType(uploads.refused_type_message(content_type, self._config))
+        filename = uploads.parse_filename(body.get("filename"))
+        checksums = body.get("checksums", False)
+        if not isinstance(checksums, bool):
+            raise BadRequest("checksums must be true or false")
+        asked = body.get("part_size")
+        if asked is not None and (isinstance(asked, bool) or not isinstance(asked, int)):
+            raise BadRequest("part_size must be a whole number of bytes")
+        plan = plan_parts(size, asked)
+
+        key, _ = uploads.new_key(self._config.key_prefix, filename)
+        upload_id = self._store.create(key, content_type, checksums)
+        # With checksums each URL binds its part's digest, which only the client knows: it asks
+        # for URLs page by page with the digests.
+        first_page = [] if checksums else list(range(1, min(plan.part_count, PAGE_SIZE) + 1))
+        signed = [(number, self._signer.sign_part(key, upload_id, number)) for number in first_page]
+        next_part = len(first_page) + 1 if len(first_page) < plan.part_count else None
+        return {
+            "key": key,
+            "upload_id": upload_id,
+            "part_size": plan.part_size,
+            "part_count": plan.part_count,
+            "checksums": checksums,
+            "parts": [_part_url(number, request) for number, request in signed],
+            "next_part": next_part,
+            "expires_at": uploads.iso8601(signed[0][1].expires_at) if signed else None,
+        }
+
+    def sign_parts(self, upload_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs."""
+        _only(body, _SIGN_FIELDS)
+        key = self._our_key(body.get("key"), upload_id)
+        numbers = _part_numbers(body.get("part_numbers"))
+        digests = _digests(body.get("sha256s"), len(numbers))
+        # Only an upload that exists for this key gets URLs (S3 checks the pair; 404 otherwise).
+        self._store.describe(key, upload_id)
+        signed = [
+            (number, self._signer.sign_part(key, upload_id, number, digest))
+            for number, digest in zip(numbers, digests, strict=True)
+        ]
+        return {
+            "parts": [_part_url(number, request) for number, request in signed],
+            "expires_at": uploads.iso8601(signed[0][1].expires_at),
+        }
+
+    def list_parts(self, upload_id: str, key: Any) -> dict[str, Any]:
+        """``GET /uploads/multipart/{upload_id}/parts?key=``: what S3 holds, to resume from."""
+        checked_key = self._our_key(key, upload_id)
+        stored = self._store.describe(checked_key, upload_id)
+        return {
+            "key": checked_key,
+            "upload_id": upload_id,
+            "parts": [{"part_number": part.part_number, "etag": part.etag, "size": part.size} for part in stored],
+        }
+
+    def complete(self, upload_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object."""
+        _only(body, _COMPLETE_FIELDS)
+        key = self._our_key(body.get("key"), upload_id)
+        given = _completion_parts(body.get("parts"))
+        stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
+        for number, etag in given.items():
+            held = stored.get(number)
+            if held is None:
+                raise BadRequest(f"part {number} is not in S3: upload it before completing")
+            if held.etag.strip('"') != etag.strip('"'):
+                raise BadRequest(f"part {number}'s ETag does not match the part S3 holds")
+        left_out = sorted(set(stored) - set(given))
+        if left_out:
+            raise BadRequest(f"S3 holds part(s) {_numbers(left_out)} that the completion leaves out")
+        parts = [stored[number] for number in sorted(given)]
+        etag = self._store.complete(key, upload_id, parts)
+        return {"key": key, "etag": etag, "size": sum(part.size for part in parts)}
+
+    def abort(self, upload_id: str, key: Any) -> None:
+        """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
+        self._store.abort(self._our_key(key, upload_id), upload_id)
+
+    def _our_key(self, key: Any, upload_id: str) -> str:
+        """The key when it is one this service made under its prefix; otherwise 404 (not 403:
+        nothing reveals whether someone else's upload exists)."""
+        if key is None:
+            raise BadRequest("key is required")
+        if not isinstance(key, str):
+            raise BadRequest("key must be a string")
+        if not uploads.is_service_key(key, self._config.key_prefix) or not _UPLOAD_ID.match(upload_id):
+            raise NotFound("no such upload for this key")
+        return key
+
+
+def _part_url(number: int, request: SignedRequest) -> dict[str, Any]:
+    return {"part_number": number, "url": request.url, "headers": request.headers}
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _part_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PARTS:
+        raise BadRequest(f"part numbers must be whole numbers from 1 to {MAX_PARTS}")
+    return value
+
+
+def _part_numbers(value: Any) -> list[int]:
+    if not isinstance(value, list) or not value:
+        raise BadRequest("part_numbers must be a non-empty list")
+    if len(value) > PAGE_SIZE:
+        raise BadRequest(f"ask for at most {PAGE_SIZE} part URLs at a time")
+    numbers = [_part_number(item) for item in value]
+    if len(set(numbers)) != len(numbers):
+        raise BadRequest("part_numbers lists a part twice")
+    return numbers
+
+
+def _digests(value: Any, count: int) -> list[str | None]:
+    # An upload created with checksums needs them on every part: S3 itself refuses a part of
+    # such an upload that comes without its x-amz-checksum-sha256.
+    if value is None:
+        return [None] * count
+    if not isinstance(value, list) or len(value) != count:
+        raise BadRequest("sha256s must list one digest per part number")
+    return [uploads.parse_sha256(item) for item in value]
+
+
+def _completion_parts(value: Any) -> dict[int, str]:
+    if not isinstance(value, list) or not value:
+        raise BadRequest("parts must be a non-empty list of {part_number, etag}")
+    if len(value) > MAX_PARTS:
+        raise BadRequest(f"an upload has at most {MAX_PARTS} parts")
+    given: dict[int, str] = {}
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"part_number", "etag"}:
+            raise BadRequest("each part must be {part_number, etag}")
+        number = _part_number(item["part_number"])
+        etag = item["etag"]
+        if not isinstance(etag, str) or not etag.strip('"'):
+            raise BadRequest(f"part {number}'s etag must be a non-empty string")
+        if number in given:
+            raise BadRequest(f"part {number} is listed twice")
+        given[number] = etag
+    missing = sorted(set(range(1, max(given) + 1)) - set(given))
+    if missing:
+        raise BadRequest(f"parts must be numbered from 1 with none missing; missing: {_numbers(missing)}")
+    return given
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
