@@ -21,6 +21,9 @@ def moto_server(log_path: Path | None = None) -> Iterator[str]:
         [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own session: a Ctrl-C in the terminal reaches only us, and we stop the server
+        # after `terraform destroy` has used it.
+        start_new_session=True,
     )
     try:
         wait_for_http(f"{endpoint}/moto-api/")

@@ -79,6 +79,7 @@ class Worker:
             env=dict(environment),
             cwd=code_dir,
             text=True,
+            start_new_session=True,  # a terminal's Ctrl-C is ours to handle, not a crash mid-request
         )
         self._buffer = ""
         try:
