@@ -105,13 +105,18 @@ def terraform(session: nox.Session) -> None:
             run_terraform(session, directory, "test", "-no-color")
 
 
-def run_stack_tests(session: nox.Session, *paths: str) -> None:
-    """Build the zip, then run ``paths`` against one shared moto deployment."""
+def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
+    """What every session that starts the local stack needs: terraform, its packages, the zip."""
     require_terraform(session)
-    install(session, *STACK_PACKAGES)
-    install(session, ".")  # the command-line client, so tests run its real entry point
+    install(session, *STACK_PACKAGES, *extra_packages)
     info = packaging.build(PACKAGE_ZIP)
-    session.log(f"testing {info.path.name} sha256 {info.sha256_hex}")
+    session.log(f"{info.path.name} sha256 {info.sha256_hex}")
+
+
+def run_stack_tests(session: nox.Session, *paths: str) -> None:
+    """Run ``paths`` against one shared moto deployment, with the client installed."""
+    prepare_local_stack(session)
+    install(session, ".")  # the command-line client, so tests run its real entry point
     session.run("pytest", *PYTEST_STRICT, *(session.posargs or paths))
 
 
@@ -130,10 +135,8 @@ def browser(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks: the local gateway, signing part URLs, the client's throughput (local stack)."""
-    require_terraform(session)
-    install(session, *STACK_PACKAGES, "pytest-benchmark")
+    prepare_local_stack(session, "pytest-benchmark")
     install(session, ".")
-    packaging.build(PACKAGE_ZIP)
     session.run(
         "pytest",
         *PYTEST_STRICT,
@@ -146,18 +149,14 @@ def bench(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down."""
-    require_terraform(session)
-    install(session, *STACK_PACKAGES)
-    packaging.build(PACKAGE_ZIP)
+    prepare_local_stack(session)
     session.run("python", "-m", "devtools.demo", *session.posargs)
 
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Run the local stack (API, uploader page, AWS endpoint) until Ctrl-C or SIGTERM."""
-    require_terraform(session)
-    install(session, *STACK_PACKAGES)
-    packaging.build(PACKAGE_ZIP)
+    prepare_local_stack(session)
     session.run("python", "-m", "devtools.serve", *session.posargs)
 
 
