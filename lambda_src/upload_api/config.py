@@ -44,17 +44,17 @@ class Config:
 def load_config(environ: Mapping[str, str]) -> Config:
     """Build a :class:`Config` from ``environ``; raise :class:`ConfigError` naming the bad variable."""
     bucket = _required(environ, "UPLOAD_BUCKET")
-    if not _BUCKET_NAME.match(bucket):
+    if not _BUCKET_NAME.fullmatch(bucket):
         raise ConfigError(f"UPLOAD_BUCKET must be an S3 bucket name, got {bucket!r}")
 
     region = _required(environ, "UPLOAD_BUCKET_REGION")
-    if not _REGION.match(region):
+    if not _REGION.fullmatch(region):
         raise ConfigError(f"UPLOAD_BUCKET_REGION must be an AWS region like eu-west-1, got {region!r}")
 
     key_prefix = environ.get("UPLOAD_KEY_PREFIX", "uploads/")
     if key_prefix.startswith("/") or (key_prefix and not key_prefix.endswith("/")):
         raise ConfigError("UPLOAD_KEY_PREFIX must be empty or end with '/' and not start with '/'")
-    if not _KEY_PREFIX.match(key_prefix) or "//" in key_prefix:
+    if not _KEY_PREFIX.fullmatch(key_prefix) or "//" in key_prefix:
         raise ConfigError(f"UPLOAD_KEY_PREFIX has characters that are not safe in an S3 key: {key_prefix!r}")
 
     expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
@@ -67,7 +67,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     content_types = _csv(environ, "UPLOAD_ALLOWED_CONTENT_TYPES")
     for content_type in content_types:
-        if not _MEDIA_TYPE.match(content_type):
+        if not _MEDIA_TYPE.fullmatch(content_type):
             raise ConfigError(
                 f"UPLOAD_ALLOWED_CONTENT_TYPES entries must be lower-case type/subtype "
                 f"(or type/*), got {content_type!r}"
@@ -75,7 +75,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     origins = _csv(environ, "UPLOAD_ALLOWED_ORIGINS")
     for origin in origins:
-        if not _ORIGIN.match(origin):
+        if not _ORIGIN.fullmatch(origin):
             raise ConfigError(
                 f"UPLOAD_ALLOWED_ORIGINS entries must be origins like https://app.example.com "
                 f"(no path, no trailing slash, no '*'), got {origin!r}"

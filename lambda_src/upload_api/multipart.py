@@ -14,7 +14,7 @@ from typing import Any
 
 from upload_api import uploads
 from upload_api.config import Config
-from upload_api.errors import BadRequest, NotFound, UnsupportedMediaType
+from upload_api.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
 from upload_api.multipart_store import MultipartStore
 from upload_api.signer import SignedRequest, UploadSigner
 
@@ -140,8 +140,17 @@ class MultipartUploads:
         if left_out:
             raise BadRequest(f"S3 holds part(s) {_numbers(left_out)} that the completion leaves out")
         parts = [stored[number] for number in sorted(given)]
+        size = sum(part.size for part in parts)
+        if size > self._config.multipart_max_size_bytes:
+            # Part URLs cannot bind a total, so the cap announced at create is enforced here:
+            # an upload that grew past it is never assembled, and its parts are freed.
+            self._store.abort(key, upload_id)
+            raise PayloadTooLarge(
+                f"the parts add up to {size} bytes, over the maximum of "
+                f"{self._config.multipart_max_size_bytes}; the upload was aborted"
+            )
         etag = self._store.complete(key, upload_id, parts)
-        return {"key": key, "etag": etag, "size": sum(part.size for part in parts)}
+        return {"key": key, "etag": etag, "size": size}
 
     def abort(self, upload_id: str, key: Any) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
@@ -154,7 +163,7 @@ class MultipartUploads:
             raise BadRequest("key is required")
         if not isinstance(key, str):
             raise BadRequest("key must be a string")
-        if not uploads.is_service_key(key, self._config.key_prefix) or not _UPLOAD_ID.match(upload_id):
+        if not uploads.is_service_key(key, self._config.key_prefix) or not _UPLOAD_ID.fullmatch(upload_id):
             raise NotFound("no such upload for this key")
         return key
 

@@ -97,7 +97,7 @@ def safe_extension(filename: str | None) -> str:
     if not dot or not stem.strip("."):
         return ""
     candidate = f".{extension.lower()}"
-    return candidate if _SAFE_EXTENSION.match(candidate) else ""
+    return candidate if _SAFE_EXTENSION.fullmatch(candidate) else ""
 
 
 def create_upload(request: UploadRequest, config: Config, signer: UploadSigner) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def parse_content_type(value: Any) -> str:
         raise BadRequest("content_type is required")
     if not isinstance(value, str):
         raise BadRequest("content_type must be a string such as 'image/png'")
-    if len(value) > MAX_CONTENT_TYPE_LENGTH or not _CONTENT_TYPE.match(value):
+    if len(value) > MAX_CONTENT_TYPE_LENGTH or not _CONTENT_TYPE.fullmatch(value):
         raise BadRequest("content_type must be a media type such as 'image/png'")
     return value
 

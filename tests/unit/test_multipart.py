@@ -15,6 +15,7 @@ from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
 from upload_api.errors import BadRequest
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
+from upload_api.multipart_store import StoredPart
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -221,3 +222,61 @@ def test_bad_part_number_pages(api: UploadApi, two_parts: tuple[dict[str, Any], 
     upload, _ = two_parts
     body = {"key": upload["key"], "part_numbers": part_numbers}
     assert call(api, "POST", PARTS, upload["upload_id"], body=body)[0] == 400
+
+
+class FakeStore:
+    """S3's record of one upload, held in memory, for completions too big for moto's memory."""
+
+    def __init__(self, part_count: int, part_size: int) -> None:
+        self.parts = tuple(StoredPart(number, f'"etag-{number}"', part_size) for number in range(1, part_count + 1))
+        self.aborted = False
+        self.completed: list[StoredPart] = []
+
+    def create(self, key: str, content_type: str, checksums: bool) -> str:
+        return "fake-upload"
+
+    def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+        return self.parts
+
+    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+        self.completed = parts
+        return '"final-etag"'
+
+    def abort(self, key: str, upload_id: str) -> None:
+        self.aborted = True
+
+
+KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.bin"
+
+
+def completion(part_count: int) -> dict[str, Any]:
+    return {"key": KEY, "parts": [{"part_number": n, "etag": f'"etag-{n}"'} for n in range(1, part_count + 1)]}
+
+
+def fake_api(store: FakeStore, **changes: Any) -> UploadApi:
+    from tests.unit.conftest import make_config
+    from upload_api.signer import Boto3UploadSigner
+
+    config = make_config(**changes)
+    signer = Boto3UploadSigner(bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds)
+    return UploadApi(config, signer, store)
+
+
+def test_completing_ten_thousand_parts_fits_in_one_request() -> None:
+    store = FakeStore(MAX_PARTS, 5 * MiB)
+    status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body=completion(MAX_PARTS))
+    assert status == 200, done
+    assert done["size"] == MAX_PARTS * 5 * MiB
+    assert len(store.completed) == MAX_PARTS
+
+
+def test_parts_that_add_up_past_the_maximum_are_never_assembled() -> None:
+    # Part URLs bind no total: a client that announced a small size could upload more parts.
+    store = FakeStore(3, 5 * MiB)
+    status, answer = call(
+        fake_api(store, multipart_max_size_bytes=10 * MiB), "POST", COMPLETE, "fake-upload", body=completion(3)
+    )
+    assert status == 413
+    assert "aborted" in answer["error"]["message"]
+    assert store.aborted
+    assert store.completed == []

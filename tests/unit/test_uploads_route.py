@@ -87,6 +87,7 @@ def test_urls_are_regional_and_virtual_hosted(region: str, host: str) -> None:
         ("long.abcdefghijklmnopq", ""),
         ("unicode.日本", ""),
         ("trailing.", ""),
+        ("photo.png\n", ""),
     ],
 )
 def test_filename_only_lends_a_safe_extension(api: UploadApi, filename: str, extension: str) -> None:
@@ -123,6 +124,7 @@ def test_allowed_content_types_including_wildcards(api: UploadApi, content_type:
         ({"content_type": 7, "size": 5}, 400, "bad_request"),
         ({"content_type": "text", "size": 5}, 400, "bad_request"),
         ({"content_type": "text/plain\r\nx-evil: 1", "size": 5}, 400, "bad_request"),
+        ({"content_type": "text/plain\n", "size": 5}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": "not base64!"}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": base64.b64encode(b"short").decode()}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": 42}, 400, "bad_request"),
