@@ -60,12 +60,21 @@ class UploadApiClient:
         self._call("DELETE", f"/uploads/multipart/{quote(upload_id, safe='')}", params={"key": key})
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = self._session.request(method, f"{self._base_url}{path}", timeout=self._timeout, **kwargs)
+        try:
+            response = self._session.request(method, f"{self._base_url}{path}", timeout=self._timeout, **kwargs)
+        except requests.RequestException as failure:
+            raise ApiError(0, "unreachable", f"could not reach the API at {self._base_url}: {failure}") from None
         if response.status_code >= 400:
             try:
-                error = response.json()["error"]
-                raise ApiError(response.status_code, error["code"], error["message"])
+                envelope = response.json()["error"]
+                code, message = str(envelope["code"]), str(envelope["message"])
             except (ValueError, KeyError, TypeError):
-                raise ApiError(response.status_code, "http_error", response.text[:200] or response.reason) from None
-        answer: dict[str, Any] = response.json() if response.content else {}
+                code, message = "http_error", response.text[:200] or response.reason
+            raise ApiError(response.status_code, code, message)
+        try:
+            answer: dict[str, Any] = response.json() if response.content else {}
+        except ValueError:
+            raise ApiError(
+                response.status_code, "bad_answer", "the API answered with something that is not JSON"
+            ) from None
         return answer

@@ -21,10 +21,12 @@ from typing import Any
 import requests
 
 from presigned_upload import state as resume_state
-from presigned_upload.api import UploadApiClient
+from presigned_upload.api import ApiError, UploadApiClient
 
 MiB = 1024 * 1024
-SIGN_PAGE = 1_000
+# Part URLs are signed a few at a time, just before they are used: a page signed up front would
+# expire (300 s by default) long before the last of its parts is sent on a slow link.
+SIGN_BATCH_PER_WORKER = 2
 Progress = Callable[[int], None]
 
 
@@ -68,9 +70,12 @@ def upload_file(
         raise UploadFailed(f"{path} is empty: there is nothing to upload")
     content_type = options.content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     report = progress or (lambda sent: None)
-    if size < options.multipart_threshold:
-        return _single_put(path, size, content_type, api, options, report)
-    return _multipart(path, size, content_type, api, options, report)
+    try:
+        if size < options.multipart_threshold:
+            return _single_put(path, size, content_type, api, options, report)
+        return _multipart(path, size, content_type, api, options, report)
+    except ApiError as error:
+        raise UploadFailed(str(error)) from error
 
 
 def _single_put(
@@ -83,34 +88,59 @@ def _single_put(
     return UploadResult(key=upload["key"], size=size, multipart=False)
 
 
+@dataclass
+class _Multipart:
+    """One multipart upload in progress: where it goes and the parts S3 already holds."""
+
+    key: str
+    upload_id: str
+    part_size: int
+    etags: dict[int, str]
+    resumed: bool
+
+
+def _start_or_resume(
+    path: Path, size: int, content_type: str, api: UploadApiClient, options: UploadOptions, report: Progress
+) -> _Multipart:
+    saved = resume_state.load(path, options.state_dir) if options.resume else None
+    if saved is not None:
+        try:
+            held = api.list_parts(saved.upload_id, saved.key)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            resume_state.forget(path, options.state_dir)  # expired or aborted: start afresh
+        else:
+            etags = {}
+            for part in held:
+                if part["size"] == _part_length(part["part_number"], saved.part_size, size):
+                    etags[part["part_number"]] = part["etag"]
+                    report(part["size"])
+            return _Multipart(saved.key, saved.upload_id, saved.part_size, etags, resumed=True)
+    created = api.create_multipart(content_type, size, path.name, options.part_size)
+    upload = _Multipart(created["key"], created["upload_id"], created["part_size"], {}, resumed=False)
+    resume_state.save(
+        resume_state.ResumeState(
+            file=str(path.resolve()),
+            size=size,
+            mtime_ns=path.stat().st_mtime_ns,
+            key=upload.key,
+            upload_id=upload.upload_id,
+            part_size=upload.part_size,
+            content_type=content_type,
+        ),
+        options.state_dir,
+    )
+    return upload
+
+
 def _multipart(
     path: Path, size: int, content_type: str, api: UploadApiClient, options: UploadOptions, report: Progress
 ) -> UploadResult:
-    saved = resume_state.load(path, options.state_dir) if options.resume else None
-    etags: dict[int, str] = {}
-    if saved is not None:
-        key, upload_id, part_size = saved.key, saved.upload_id, saved.part_size
-        for part in api.list_parts(upload_id, key):
-            if part["size"] == _part_length(part["part_number"], part_size, size):
-                etags[part["part_number"]] = part["etag"]
-                report(part["size"])
-    else:
-        created = api.create_multipart(content_type, size, path.name, options.part_size)
-        key, upload_id, part_size = created["key"], created["upload_id"], created["part_size"]
-        resume_state.save(
-            resume_state.ResumeState(
-                file=str(path.resolve()),
-                size=size,
-                mtime_ns=path.stat().st_mtime_ns,
-                key=key,
-                upload_id=upload_id,
-                part_size=part_size,
-                content_type=content_type,
-            ),
-            options.state_dir,
-        )
+    upload = _start_or_resume(path, size, content_type, api, options, report)
+    part_size = upload.part_size
     part_count = max(1, -(-size // part_size))
-    remaining = [number for number in range(1, part_count + 1) if number not in etags]
+    remaining = [number for number in range(1, part_count + 1) if number not in upload.etags]
     sent: list[int] = []
     lock = threading.Lock()
 
@@ -119,31 +149,45 @@ def _multipart(
         with path.open("rb") as file:
             file.seek((number - 1) * part_size)
             data = file.read(_part_length(number, part_size, size))
-        response = _put_with_retries(part["url"], data, part["headers"], options, report, what=f"part {number}")
+        try:
+            response = _put_with_retries(part["url"], data, part["headers"], options, report, what=f"part {number}")
+        except _UrlRefused:
+            # Most likely the URL expired while it waited: sign it again, once.
+            fresh = api.sign_parts(upload.upload_id, upload.key, [number])[0]
+            response = _put_with_retries(fresh["url"], data, fresh["headers"], options, report, what=f"part {number}")
         with lock:
-            etags[number] = response.headers["ETag"]
+            upload.etags[number] = response.headers["ETag"]
             sent.append(number)
 
+    batch = max(1, options.concurrency * SIGN_BATCH_PER_WORKER)
+    pool = ThreadPoolExecutor(max_workers=options.concurrency)
     try:
-        with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
-            for start in range(0, len(remaining), SIGN_PAGE):
-                page = api.sign_parts(upload_id, key, remaining[start : start + SIGN_PAGE])
-                list(pool.map(send, page))  # list() re-raises the first failure
+        for start in range(0, len(remaining), batch):
+            parts = api.sign_parts(upload.upload_id, upload.key, remaining[start : start + batch])
+            list(pool.map(send, parts))  # list() re-raises the first failure
         completed = api.complete(
-            upload_id, key, [{"part_number": number, "etag": etags[number]} for number in sorted(etags)]
+            upload.upload_id,
+            upload.key,
+            [{"part_number": number, "etag": upload.etags[number]} for number in sorted(upload.etags)],
         )
     except Exception as error:
         raise UploadFailed(
             f"{error}; the parts sent so far are kept: run again with --resume to send only the rest"
         ) from error
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     resume_state.forget(path, options.state_dir)
     return UploadResult(
-        key=completed["key"], size=completed["size"], multipart=True, resumed=saved is not None, parts_sent=sent
+        key=completed["key"], size=completed["size"], multipart=True, resumed=upload.resumed, parts_sent=sent
     )
 
 
 def _part_length(number: int, part_size: int, size: int) -> int:
     return min(part_size, size - (number - 1) * part_size)
+
+
+class _UrlRefused(UploadFailed):
+    """S3 answered 403: the signature no longer holds (most often, the URL expired)."""
 
 
 class _CountingBody:
@@ -186,6 +230,8 @@ def _put_with_retries(
             if response.status_code == 412:
                 raise UploadFailed(f"{what}: an object already exists at this key; nothing was overwritten")
             failure = f"{what} was refused by S3 (HTTP {response.status_code})"
+            if response.status_code == 403:
+                raise _UrlRefused(failure)
             if response.status_code not in (408, 429) and response.status_code < 500:
                 raise UploadFailed(failure)
         report(-sent)  # those bytes will be sent again
