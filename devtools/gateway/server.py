@@ -27,6 +27,8 @@ from devtools.ports import LOOPBACK, free_port
 from devtools.proxy_events import proxy_event
 
 MISSING_TOKEN = (403, {"message": "Missing Authentication Token"})
+TOO_LONG = (413, {"message": "Request Too Long"})
+BAD_REQUEST = (400, {"message": "Bad Request"})
 BAD_GATEWAY = (502, {"message": "Internal server error"})
 TIMED_OUT = (504, {"message": "Endpoint request timed out"})
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload cap
@@ -63,7 +65,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         config = self.server.config
         url = urlsplit(self.path)
-        body = self._read_body()
+        length = self._content_length()
+        if length is None or length > MAX_PAYLOAD_BYTES:
+            # The body stays unread, so this connection cannot carry another request.
+            self.close_connection = True
+            self._send_json(*(TOO_LONG if length is not None else BAD_REQUEST))
+            return
+        body = self.rfile.read(length) if length else b""
         stage, _, rest = url.path.lstrip("/").partition("/")
         path = "/" + unquote(rest) if rest else "/"
         found = config.api.find(path, self.command) if stage == config.api.stage else None
@@ -115,9 +123,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         self._send(*converted)
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(min(length, MAX_PAYLOAD_BYTES)) if length > 0 else b""
+    def _content_length(self) -> int | None:
+        """The request's Content-Length (0 when absent), or ``None`` when it is not a number."""
+        raw = self.headers.get("Content-Length") or "0"
+        return int(raw) if raw.isdigit() else None
 
     def _send_json(self, status: int, body: dict[str, str]) -> None:
         self._send(status, [("Content-Type", "application/json")], json.dumps(body).encode())
@@ -129,6 +138,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

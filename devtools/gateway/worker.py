@@ -104,7 +104,7 @@ class Worker:
         return self._read_message(time.monotonic() + timeout)
 
     def stop(self) -> None:
-        """End the process, politely first."""
+        """End the process (Lambda freezes or discards an environment; it never asks it to leave)."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
@@ -143,6 +143,8 @@ class WorkerPool:
         self._environment = dict(environment)
         self.timeout = timeout
         self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
+        self._closed = False
         self._lock = threading.Lock()
 
     def invoke(self, event: Mapping[str, Any], request_id: str) -> Invocation:
@@ -154,24 +156,36 @@ class WorkerPool:
             if worker is None:
                 worker = Worker(self._code_dir, self._handler, self._environment, self.timeout)
                 cold_start = worker.cold_start_seconds
+                with self._lock:
+                    self._all.add(worker)
             message = worker.invoke(event, request_id, self.timeout)
         except WorkerTimedOut as exc:
-            if worker is not None:
-                worker.stop()
+            self._discard(worker)
             return Invocation(failure="timeout", detail=str(exc))
         except WorkerCrashed as exc:
-            if worker is not None:
-                worker.stop()
+            self._discard(worker)
             return Invocation(failure="crash", detail=str(exc))
         with self._lock:
-            self._idle.append(worker)
+            keep = not self._closed
+            if keep:
+                self._idle.append(worker)
+        if not keep:
+            self._discard(worker)  # the pool closed while this request ran
         if "error" in message:
             return Invocation(failure="error", detail=json.dumps(message["error"]), cold_start_seconds=cold_start)
         return Invocation(response=message.get("response"), cold_start_seconds=cold_start)
 
     def close(self) -> None:
-        """Stop every idle worker."""
+        """Stop every worker, busy ones included; a request still running then answers 502."""
         with self._lock:
-            workers, self._idle = self._idle, []
+            self._closed = True
+            workers, self._idle = list(self._all), []
         for worker in workers:
             worker.stop()
+
+    def _discard(self, worker: Worker | None) -> None:
+        if worker is None:
+            return
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)

@@ -178,3 +178,27 @@ def test_mock_integrations_answer_from_their_integration_response(gateway: Runni
     response = requests.options(f"{gateway.stage_url}/mocked", timeout=10)
     assert response.status_code == 200
     assert response.headers["Access-Control-Max-Age"] == "60"
+
+
+def test_a_body_over_api_gateways_cap_is_413_and_the_connection_closes(gateway: RunningGateway) -> None:
+    host, port = gateway.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.putrequest("POST", "/v1/echo")
+    connection.putheader("Content-Length", str(10 * 1024 * 1024 + 1))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert json.loads(response.read()) == {"message": "Request Too Long"}
+    assert response.getheader("Connection") == "close"
+    connection.close()
+
+
+def test_closing_the_pool_stops_every_worker(tmp_path: Path) -> None:
+    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
+    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    event = {"path": "/echo", "pathParameters": None, "requestContext": {}}
+    assert pool.invoke(event, "r1").response is not None
+    processes = [worker._process for worker in pool._all]  # what the pool owns
+    pool.close()
+    assert processes
+    assert all(process.poll() is not None for process in processes)

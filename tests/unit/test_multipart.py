@@ -280,3 +280,17 @@ def test_parts_that_add_up_past_the_maximum_are_never_assembled() -> None:
     assert "aborted" in answer["error"]["message"]
     assert store.aborted
     assert store.completed == []
+
+
+def test_multipart_answers_fit_the_contract(api: UploadApi, s3: Any) -> None:
+    from tests.unit.test_contract import schema_validator
+
+    upload = create(api, size=6 * MiB, part_size=5 * MiB)
+    schema_validator("MultipartUpload").validate(upload)
+    body = {"key": upload["key"], "part_numbers": [1, 2]}
+    schema_validator("PartUrls").validate(call(api, "POST", PARTS, upload["upload_id"], body=body)[1])
+    parts = put_parts(upload, b"q" * 6 * MiB)
+    listed = call(api, "GET", PARTS, upload["upload_id"], query={"key": upload["key"]})[1]
+    schema_validator("StoredParts").validate(listed)
+    done = call(api, "POST", COMPLETE, upload["upload_id"], body={"key": upload["key"], "parts": parts})[1]
+    schema_validator("Completed").validate(done)

@@ -25,14 +25,32 @@ const DEFAULTS = {
   retries: 3, // per part, with exponential backoff
   backoff_ms: 250,
 };
-const SIGN_PAGE = 1000;
+// Part URLs are signed a few at a time, just before use: a whole page signed up front would
+// expire (300 s by default) before its last parts are sent on a slow link.
+const SIGN_BATCH_PER_WORKER = 2;
 const STATE_PREFIX = "presigned-uploads:multipart:";
 // Headers the browser sets itself and refuses to have set by script.
 const BROWSER_MANAGED_HEADERS = new Set(["content-length", "host"]);
 
 let chosenFile = null;
-let cancelled = false;
-const activeRequests = new Set();
+let currentRun = null;
+
+// One press of Upload: its in-flight requests, and whether it was cancelled or has failed, so a
+// failure or a cancel stops every part of this run and nothing of an earlier run leaks into it.
+class UploadRun {
+  constructor(file) {
+    this.file = file;
+    this.stopped = false;
+    this.cancelled = false;
+    this.upload = null; // {key, upload_id, part_size} once the multipart upload exists
+    this.requests = new Set();
+  }
+
+  stop() {
+    this.stopped = true;
+    for (const request of this.requests) request.abort();
+  }
+}
 
 class UploadError extends Error {
   constructor(message, status) {
@@ -111,10 +129,10 @@ async function callApi(config, method, path, body) {
 }
 
 // One PUT with upload progress (XMLHttpRequest: fetch reports none). Resolves with the ETag.
-function put(url, headers, body, onProgress) {
+function put(run, url, headers, body, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    activeRequests.add(request);
+    run.requests.add(request);
     request.open("PUT", url);
     for (const [name, value] of Object.entries(headers)) {
       if (!BROWSER_MANAGED_HEADERS.has(name.toLowerCase())) request.setRequestHeader(name, value);
@@ -122,7 +140,7 @@ function put(url, headers, body, onProgress) {
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded);
     });
-    const done = (outcome) => { activeRequests.delete(request); outcome(); };
+    const done = (outcome) => { run.requests.delete(request); outcome(); };
     request.addEventListener("load", () => done(() => {
       if (request.status >= 200 && request.status < 300) {
         onProgress(body.size);
@@ -141,7 +159,8 @@ function put(url, headers, body, onProgress) {
   });
 }
 
-async function singleUpload(config, file) {
+async function singleUpload(config, run) {
+  const file = run.file;
   setStatus("Computing the SHA-256…");
   const sha256 = await sha256Base64(file);
   setStatus("Asking the API for an upload URL…");
@@ -152,7 +171,7 @@ async function singleUpload(config, file) {
     filename: file.name,
   });
   setStatus("Uploading…");
-  await put(signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size));
+  await put(run, signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size));
   return signed.key;
 }
 
@@ -176,15 +195,19 @@ async function findResumable(config, file) {
   }
 }
 
-async function multipartUpload(config, file) {
+function uploadPath(upload, suffix = "") {
+  return `/uploads/multipart/${encodeURIComponent(upload.upload_id)}${suffix}`;
+}
+
+async function multipartUpload(config, run) {
+  const file = run.file;
   const partLength = (number, partSize) => Math.min(partSize, file.size - (number - 1) * partSize);
-  let upload;
   const etags = new Map();
   const resumable = await findResumable(config, file);
   if (resumable) {
-    upload = resumable.upload;
+    run.upload = resumable.upload;
     for (const part of resumable.held) {
-      if (part.size === partLength(part.part_number, upload.part_size)) etags.set(part.part_number, part.etag);
+      if (part.size === partLength(part.part_number, run.upload.part_size)) etags.set(part.part_number, part.etag);
     }
   } else {
     setStatus("Starting a multipart upload…");
@@ -194,9 +217,15 @@ async function multipartUpload(config, file) {
       filename: file.name,
       part_size: config.part_size,
     });
-    upload = { key: created.key, upload_id: created.upload_id, part_size: created.part_size };
-    localStorage.setItem(stateKey(file), JSON.stringify(upload));
+    run.upload = { key: created.key, upload_id: created.upload_id, part_size: created.part_size };
+    localStorage.setItem(stateKey(file), JSON.stringify(run.upload));
   }
+  if (run.cancelled) {
+    // Cancel was pressed while the upload was being created: delete it now that it exists.
+    await cancelRun(run);
+    throw new Cancelled("cancelled");
+  }
+  const upload = run.upload;
   const partCount = Math.max(1, Math.ceil(file.size / upload.part_size));
   const loaded = new Map();
   for (const number of etags.keys()) loaded.set(number, partLength(number, upload.part_size));
@@ -206,17 +235,18 @@ async function multipartUpload(config, file) {
     ? `Resuming: ${etags.size} of ${partCount} parts were already stored; sending the rest…`
     : `Uploading ${partCount} parts, ${config.concurrency} at a time…`);
 
-  const remaining = [];
-  for (let number = 1; number <= partCount; number += 1) if (!etags.has(number)) remaining.push(number);
-  const encodedId = encodeURIComponent(upload.upload_id);
+  const sign = async (numbers) =>
+    (await callApi(config, "POST", uploadPath(upload, "/parts"), { key: upload.key, part_numbers: numbers })).parts;
 
   async function sendPart(part) {
     const start = (part.part_number - 1) * upload.part_size;
     const blob = file.slice(start, start + partLength(part.part_number, upload.part_size));
+    let signed = part;
+    let resigned = false;
     for (let attempt = 0; ; attempt += 1) {
-      if (cancelled) throw new Cancelled("cancelled");
+      if (run.stopped) throw new Cancelled("stopped");
       try {
-        const etag = await put(part.url, part.headers, blob, (bytes) => {
+        const etag = await put(run, signed.url, signed.headers, blob, (bytes) => {
           loaded.set(part.part_number, bytes);
           report();
         });
@@ -225,58 +255,81 @@ async function multipartUpload(config, file) {
       } catch (error) {
         loaded.set(part.part_number, 0);
         report();
-        if (error instanceof Cancelled || attempt >= config.retries || error.status === 403) throw error;
+        if (error instanceof Cancelled) throw error;
+        if (error.status === 403 && !resigned) {
+          // Most likely the URL expired while it waited: sign it again, once.
+          [signed] = await sign([part.part_number]);
+          resigned = true;
+          continue;
+        }
+        if (attempt >= config.retries || error.status === 403 || error.status === 412) throw error;
         await sleep(config.backoff_ms * 2 ** attempt);
       }
     }
   }
 
-  for (let offset = 0; offset < remaining.length; offset += SIGN_PAGE) {
-    const page = await callApi(config, "POST", `/uploads/multipart/${encodedId}/parts`, {
-      key: upload.key,
-      part_numbers: remaining.slice(offset, offset + SIGN_PAGE),
-    });
-    const queue = [...page.parts];
-    const worker = async () => { while (queue.length > 0) await sendPart(queue.shift()); };
-    await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+  const remaining = [];
+  for (let number = 1; number <= partCount; number += 1) if (!etags.has(number)) remaining.push(number);
+  const queue = [...remaining];
+  const batchSize = Math.max(1, config.concurrency * SIGN_BATCH_PER_WORKER);
+  const signedParts = [];
+  async function worker() {
+    while (!run.stopped && (signedParts.length > 0 || queue.length > 0)) {
+      if (signedParts.length === 0) signedParts.push(...(await sign(queue.splice(0, batchSize))));
+      const part = signedParts.shift();
+      if (part) await sendPart(part);
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: Math.min(config.concurrency, remaining.length) }, worker));
+  } catch (error) {
+    run.stop(); // the first failure stops every other part of this run
+    throw error;
   }
   setStatus("Completing the upload…");
   const parts = [...etags.entries()].sort((a, b) => a[0] - b[0]).map(([number, etag]) => ({ part_number: number, etag }));
-  const completed = await callApi(config, "POST", `/uploads/multipart/${encodedId}/complete`, { key: upload.key, parts });
+  const completed = await callApi(config, "POST", uploadPath(upload, "/complete"), { key: upload.key, parts });
   localStorage.removeItem(stateKey(file));
   return completed.key;
 }
 
-async function cancelUpload(config, file) {
-  cancelled = true;
-  for (const request of activeRequests) request.abort();
-  const saved = JSON.parse(localStorage.getItem(stateKey(file)) || "null");
-  if (saved) {
-    await callApi(config, "DELETE",
-      `/uploads/multipart/${encodeURIComponent(saved.upload_id)}?key=${encodeURIComponent(saved.key)}`).catch(() => {});
-    localStorage.removeItem(stateKey(file));
+// Stop the run and delete what it sent. The saved state is only dropped once S3 confirms.
+async function cancelRun(run) {
+  run.cancelled = true;
+  run.stop();
+  if (!run.upload) {
+    setStatus("Upload cancelled.");
+    return;
+  }
+  const config = await loadConfig();
+  try {
+    await callApi(config, "DELETE", `${uploadPath(run.upload)}?key=${encodeURIComponent(run.upload.key)}`);
+    localStorage.removeItem(stateKey(run.file));
+    setStatus("Upload cancelled; the parts sent were deleted.");
+  } catch (error) {
+    setStatus("Upload cancelled, but its parts could not be deleted now; choose the file again to resume or cancel.");
   }
 }
 
 async function upload(file) {
   elements.button.disabled = true;
   elements.result.hidden = true;
-  cancelled = false;
   setError("");
+  const run = new UploadRun(file);
+  currentRun = run;
   let config;
   try {
     config = await loadConfig();
     const multipart = file.size >= config.multipart_threshold;
     elements.cancel.hidden = !multipart;
-    const key = multipart ? await multipartUpload(config, file) : await singleUpload(config, file);
+    const key = multipart ? await multipartUpload(config, run) : await singleUpload(config, run);
     showProgress(file.size, file.size);
     setStatus("Upload complete.");
     elements.resultKey.textContent = key;
     elements.result.hidden = false;
   } catch (error) {
-    if (error instanceof Cancelled) {
-      setStatus("Upload cancelled; the parts sent were deleted.");
-      showProgress(0, file.size);
+    if (run.cancelled) {
+      showProgress(0, file.size); // cancelRun() says how the cancel went
     } else {
       setStatus("Upload failed.");
       const resumable = config && localStorage.getItem(stateKey(file)) !== null;
@@ -284,6 +337,7 @@ async function upload(file) {
       setError(error instanceof UploadError ? error.message + hint : `Unexpected error: ${error}`);
     }
   } finally {
+    if (currentRun === run) currentRun = null;
     elements.cancel.hidden = true;
     elements.button.disabled = chosenFile === null;
   }
@@ -295,9 +349,9 @@ elements.form.addEventListener("submit", (event) => {
   if (chosenFile) upload(chosenFile);
 });
 elements.cancel.addEventListener("click", async () => {
-  if (!chosenFile) return;
+  if (!currentRun) return;
   elements.cancel.disabled = true;
-  await cancelUpload(await loadConfig(), chosenFile);
+  await cancelRun(currentRun);
   elements.cancel.disabled = false;
 });
 for (const name of ["dragenter", "dragover"]) {
