@@ -19,6 +19,7 @@ def proxy_event(
     raw_body: str | None = None,
     path_parameters: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """An event for ``method resource``; ``body`` is JSON-encoded unless ``raw_body`` is given."""
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
@@ -35,6 +36,8 @@ def proxy_event(
         path_parameters=path_parameters,
     )
     event["body"] = text  # raw, so tests can send text that is not valid UTF-8 or JSON
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": claims}
     return event
 
 

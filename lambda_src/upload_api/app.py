@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from upload_api import uploads
+from upload_api import downloads, uploads
 from upload_api.config import Config
 from upload_api.errors import ApiError, BadRequest, Forbidden, MethodNotAllowed, NotFound
 from upload_api.events import Request, parse_event
+from upload_api.identity import owner_prefix
 from upload_api.multipart import MultipartUploads
 from upload_api.multipart_store import MultipartStore
 from upload_api.responses import (
@@ -31,6 +32,7 @@ MULTIPART_BODY_BYTES = 1024 * 1024
 Response = dict[str, Any]
 Action = Callable[[Request], Response]
 LEGACY_ROUTE = "/upload-url"
+DOWNLOAD_ROUTE = "/files/{key+}"
 
 
 class UploadApi:
@@ -39,6 +41,7 @@ class UploadApi:
     def __init__(self, config: Config, signer: UploadSigner, store: MultipartStore) -> None:
         self._config = config
         self._signer = signer
+        self._store = store
         self._multipart = MultipartUploads(config, signer, store)
         # resource path template -> method -> action; must equal the OpenAPI document (a test checks).
         self._routes: dict[str, dict[str, Action]] = {
@@ -48,6 +51,7 @@ class UploadApi:
             "/uploads/multipart/{upload_id}": {"DELETE": self._abort_multipart},
             "/uploads/multipart/{upload_id}/parts": {"GET": self._list_parts, "POST": self._sign_parts},
             "/uploads/multipart/{upload_id}/complete": {"POST": self._complete_multipart},
+            DOWNLOAD_ROUTE: {"GET": self._download},
         }
 
     @property
@@ -86,7 +90,10 @@ class UploadApi:
 
     def _routes_for(self, resource: str) -> dict[str, Action]:
         methods = self._routes.get(resource)
-        if methods is None or (resource == LEGACY_ROUTE and not self._config.legacy_route_enabled):
+        switched_off = (resource == LEGACY_ROUTE and not self._config.legacy_route_enabled) or (
+            resource == DOWNLOAD_ROUTE and not self._config.downloads_enabled
+        )
+        if methods is None or switched_off:
             raise NotFound(f"no route {resource}")
         return methods
 
@@ -108,13 +115,14 @@ class UploadApi:
         )
 
     def _legacy_upload_url(self, request: Request) -> Response:
-        body = uploads.legacy_upload_url(self._config, self._signer)
+        body = uploads.legacy_upload_url(owner_prefix(self._config, request), self._signer)
         logger.info("legacy upload url signed", extra={"uuid": body["UUID"]})
         return json_response(200, body)
 
     def _create_upload(self, request: Request) -> Response:
+        prefix = owner_prefix(self._config, request)
         upload = uploads.parse_upload_request(request.json_object(), self._config)
-        body = uploads.create_upload(upload, self._config, self._signer)
+        body = uploads.create_upload(upload, prefix, self._signer)
         logger.info(
             "upload signed",
             extra={"key": body["key"], "size": upload.size, "content_type": upload.content_type},
@@ -122,7 +130,7 @@ class UploadApi:
         return json_response(201, body)
 
     def _create_multipart(self, request: Request) -> Response:
-        body = self._multipart.create(request.json_object())
+        body = self._multipart.create(request.json_object(), owner_prefix(self._config, request))
         logger.info(
             "multipart upload created",
             extra={"key": body["key"], "part_size": body["part_size"], "part_count": body["part_count"]},
@@ -131,22 +139,38 @@ class UploadApi:
 
     def _sign_parts(self, request: Request) -> Response:
         body = self._multipart.sign_parts(
-            request.path_parameter("upload_id"), request.json_object(MULTIPART_BODY_BYTES)
+            request.path_parameter("upload_id"),
+            request.json_object(MULTIPART_BODY_BYTES),
+            owner_prefix(self._config, request),
         )
         logger.info("multipart parts signed", extra={"count": len(body["parts"])})
         return json_response(200, body)
 
     def _list_parts(self, request: Request) -> Response:
+        prefix = owner_prefix(self._config, request)
         return json_response(
-            200, self._multipart.list_parts(request.path_parameter("upload_id"), request.query.get("key"))
+            200, self._multipart.list_parts(request.path_parameter("upload_id"), request.query.get("key"), prefix)
         )
 
     def _complete_multipart(self, request: Request) -> Response:
-        body = self._multipart.complete(request.path_parameter("upload_id"), request.json_object(MULTIPART_BODY_BYTES))
+        body = self._multipart.complete(
+            request.path_parameter("upload_id"),
+            request.json_object(MULTIPART_BODY_BYTES),
+            owner_prefix(self._config, request),
+        )
         logger.info("multipart upload completed", extra={"key": body["key"], "size": body["size"]})
         return json_response(200, body)
 
     def _abort_multipart(self, request: Request) -> Response:
-        self._multipart.abort(request.path_parameter("upload_id"), request.query.get("key"))
+        prefix = owner_prefix(self._config, request)
+        self._multipart.abort(request.path_parameter("upload_id"), request.query.get("key"), prefix)
         logger.info("multipart upload aborted")
         return empty_response(204, {})
+
+    def _download(self, request: Request) -> Response:
+        prefix = owner_prefix(self._config, request)
+        body = downloads.sign_download(
+            request.path_parameter("key"), request.query.get("filename"), prefix, self._signer, self._store
+        )
+        logger.info("download signed", extra={"key": body["key"]})
+        return json_response(200, body)

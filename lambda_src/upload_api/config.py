@@ -19,6 +19,10 @@ MAX_SINGLE_PUT_BYTES = 5 * 1024**3
 # A multipart upload has at most 10 000 parts of at most 5 GiB: 48.8 TiB.
 MAX_MULTIPART_BYTES = 10_000 * MAX_SINGLE_PUT_BYTES
 
+# cognito: every key lives under <prefix><sub>/ of the caller the authorizer vouched for;
+# none: no identity, every key under the shared <prefix>.
+AUTH_MODES = ("cognito", "none")
+
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
@@ -39,6 +43,9 @@ class Config:
     allowed_content_types: tuple[str, ...]
     allowed_origins: tuple[str, ...]
     legacy_route_enabled: bool
+    auth_mode: str = "none"
+    downloads_enabled: bool = False
+    download_expiry_seconds: int = 60
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -81,9 +88,14 @@ def load_config(environ: Mapping[str, str]) -> Config:
                 f"(no path, no trailing slash, no '*'), got {origin!r}"
             )
 
-    legacy = environ.get("UPLOAD_LEGACY_ROUTE_ENABLED", "false").strip().lower()
-    if legacy not in ("true", "false"):
-        raise ConfigError(f"UPLOAD_LEGACY_ROUTE_ENABLED must be 'true' or 'false', got {legacy!r}")
+    auth_mode = environ.get("UPLOAD_AUTH_MODE", "none").strip().lower()
+    if auth_mode not in AUTH_MODES:
+        raise ConfigError(f"UPLOAD_AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {auth_mode!r}")
+    download_expiry = (
+        _integer(environ, "UPLOAD_DOWNLOAD_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
+        if environ.get("UPLOAD_DOWNLOAD_EXPIRY_SECONDS")
+        else 60
+    )
 
     return Config(
         bucket=bucket,
@@ -94,8 +106,18 @@ def load_config(environ: Mapping[str, str]) -> Config:
         multipart_max_size_bytes=multipart_max_size,
         allowed_content_types=content_types,
         allowed_origins=origins,
-        legacy_route_enabled=legacy == "true",
+        legacy_route_enabled=_flag(environ, "UPLOAD_LEGACY_ROUTE_ENABLED"),
+        auth_mode=auth_mode,
+        downloads_enabled=_flag(environ, "UPLOAD_DOWNLOADS_ENABLED"),
+        download_expiry_seconds=download_expiry,
     )
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    value = environ.get(name, "false").strip().lower()
+    if value not in ("true", "false"):
+        raise ConfigError(f"{name} must be 'true' or 'false', got {value!r}")
+    return value == "true"
 
 
 def _required(environ: Mapping[str, str], name: str) -> str:

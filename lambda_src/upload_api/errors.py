@@ -26,6 +26,13 @@ class BadRequest(ApiError):
     code = "bad_request"
 
 
+class Unauthorized(ApiError):
+    """No caller identity where one is required (the authorizer should have refused already)."""
+
+    status = 401
+    code = "unauthorized"
+
+
 class Forbidden(ApiError):
     """The request is understood but refused, e.g. a CORS preflight from a foreign origin."""
 

@@ -31,6 +31,7 @@ class Request:
     request_id: str
     path_parameters: Mapping[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)
+    claims: Mapping[str, str] = field(default_factory=dict)
 
     def header(self, name: str) -> str | None:
         """A request header by case-insensitive name."""
@@ -80,6 +81,7 @@ def parse_event(event: Any, request_id: str) -> Request:
         request_id=request_id,
         path_parameters=_string_map(event.get("pathParameters")),
         query=_string_map(event.get("queryStringParameters")),
+        claims=_claims(event.get("requestContext")),
     )
 
 
@@ -102,6 +104,12 @@ def _string_map(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
     return {name: item for name, item in value.items() if isinstance(name, str) and isinstance(item, str)}
+
+
+def _claims(context: Any) -> dict[str, str]:
+    """The token claims a COGNITO_USER_POOLS authorizer put in ``requestContext.authorizer``."""
+    authorizer = context.get("authorizer") if isinstance(context, Mapping) else None
+    return _string_map(authorizer.get("claims") if isinstance(authorizer, Mapping) else None)
 
 
 def _body(event: Mapping[str, Any]) -> bytes:

@@ -19,7 +19,13 @@ CONFIG = load_config(os.environ)
 _S3 = regional_s3_client(CONFIG.region)
 API = UploadApi(
     CONFIG,
-    Boto3UploadSigner(bucket=CONFIG.bucket, region=CONFIG.region, expiry_seconds=CONFIG.expiry_seconds, client=_S3),
+    Boto3UploadSigner(
+        bucket=CONFIG.bucket,
+        region=CONFIG.region,
+        expiry_seconds=CONFIG.expiry_seconds,
+        download_expiry_seconds=CONFIG.download_expiry_seconds,
+        client=_S3,
+    ),
     Boto3MultipartStore(bucket=CONFIG.bucket, client=_S3),
 )
 

@@ -63,8 +63,8 @@ class MultipartUploads:
         self._signer = signer
         self._store = store
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST /uploads/multipart``: start an upload and sign its first page of parts."""
+    def create(self, body: dict[str, Any], prefix: str) -> dict[str, Any]:
+        """``POST /uploads/multipart``: start an upload under ``prefix`` and sign its first page."""
         _only(body, _CREATE_FIELDS)
         content_type = uploads.parse_content_type(body.get("content_type"))
         size = uploads.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
@@ -79,7 +79,7 @@ class MultipartUploads:
             raise BadRequest("part_size must be a whole number of bytes")
         plan = plan_parts(size, asked)
 
-        key, _ = uploads.new_key(self._config.key_prefix, filename)
+        key, _ = uploads.new_key(prefix, filename)
         upload_id = self._store.create(key, content_type, checksums)
         # With checksums each URL binds its part's digest, which only the client knows: it asks
         # for URLs page by page with the digests.
@@ -97,10 +97,10 @@ class MultipartUploads:
             "expires_at": uploads.iso8601(signed[0][1].expires_at) if signed else None,
         }
 
-    def sign_parts(self, upload_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def sign_parts(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs."""
         _only(body, _SIGN_FIELDS)
-        key = self._our_key(body.get("key"), upload_id)
+        key = _our_key(body.get("key"), upload_id, prefix)
         numbers = _part_numbers(body.get("part_numbers"))
         digests = _digests(body.get("sha256s"), len(numbers))
         # Only an upload that exists for this key gets URLs (S3 checks the pair; 404 otherwise).
@@ -114,9 +114,9 @@ class MultipartUploads:
             "expires_at": uploads.iso8601(signed[0][1].expires_at),
         }
 
-    def list_parts(self, upload_id: str, key: Any) -> dict[str, Any]:
+    def list_parts(self, upload_id: str, key: Any, prefix: str) -> dict[str, Any]:
         """``GET /uploads/multipart/{upload_id}/parts?key=``: what S3 holds, to resume from."""
-        checked_key = self._our_key(key, upload_id)
+        checked_key = _our_key(key, upload_id, prefix)
         stored = self._store.describe(checked_key, upload_id)
         return {
             "key": checked_key,
@@ -124,10 +124,10 @@ class MultipartUploads:
             "parts": [{"part_number": part.part_number, "etag": part.etag, "size": part.size} for part in stored],
         }
 
-    def complete(self, upload_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def complete(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object."""
         _only(body, _COMPLETE_FIELDS)
-        key = self._our_key(body.get("key"), upload_id)
+        key = _our_key(body.get("key"), upload_id, prefix)
         given = _completion_parts(body.get("parts"))
         stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
         for number, etag in given.items():
@@ -152,20 +152,21 @@ class MultipartUploads:
         etag = self._store.complete(key, upload_id, parts)
         return {"key": key, "etag": etag, "size": size}
 
-    def abort(self, upload_id: str, key: Any) -> None:
+    def abort(self, upload_id: str, key: Any, prefix: str) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
-        self._store.abort(self._our_key(key, upload_id), upload_id)
+        self._store.abort(_our_key(key, upload_id, prefix), upload_id)
 
-    def _our_key(self, key: Any, upload_id: str) -> str:
-        """The key when it is one this service made under its prefix; otherwise 404 (not 403:
-        nothing reveals whether someone else's upload exists)."""
-        if key is None:
-            raise BadRequest("key is required")
-        if not isinstance(key, str):
-            raise BadRequest("key must be a string")
-        if not uploads.is_service_key(key, self._config.key_prefix) or not _UPLOAD_ID.fullmatch(upload_id):
-            raise NotFound("no such upload for this key")
-        return key
+
+def _our_key(key: Any, upload_id: str, prefix: str) -> str:
+    """The key when this service made it under the caller's ``prefix``; otherwise 404 (not 403:
+    nothing reveals whether someone else's upload exists)."""
+    if key is None:
+        raise BadRequest("key is required")
+    if not isinstance(key, str):
+        raise BadRequest("key must be a string")
+    if not uploads.is_service_key(key, prefix) or not _UPLOAD_ID.fullmatch(upload_id):
+        raise NotFound("no such upload for this key")
+    return key
 
 
 def _part_url(number: int, request: SignedRequest) -> dict[str, Any]:

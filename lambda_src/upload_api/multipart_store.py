@@ -50,6 +50,10 @@ class MultipartStore(Protocol):
         """Abort the upload and free its parts."""
         ...
 
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored at ``key``."""
+        ...
+
 
 class Boto3MultipartStore:
     """:class:`MultipartStore` on a boto3 S3 client."""
@@ -111,6 +115,15 @@ class Boto3MultipartStore:
             self._client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
         except ClientError as error:
             raise _not_found_or_reraise(error) from None
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._client.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
 
 
 def _not_found_or_reraise(error: ClientError) -> Exception:

@@ -48,13 +48,26 @@ class UploadSigner(Protocol):
         """Sign the PUT of one part of a multipart upload; with a digest the signature binds it."""
         ...
 
+    def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
+        """Sign a short-lived GET of ``key``; with a file name the browser saves it under it."""
+        ...
+
 
 class Boto3UploadSigner:
     """SigV4 presigned URLs from boto3 (see :mod:`upload_api.s3` for the endpoint rules)."""
 
-    def __init__(self, *, bucket: str, region: str, expiry_seconds: int, client: S3Client | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        region: str,
+        expiry_seconds: int,
+        download_expiry_seconds: int = 60,
+        client: S3Client | None = None,
+    ) -> None:
         self._bucket = bucket
         self._expiry_seconds = expiry_seconds
+        self._download_expiry_seconds = download_expiry_seconds
         self._client = client or regional_s3_client(region)
 
     def sign_put(self, key: str, constraints: PutConstraints | None = None) -> SignedRequest:
@@ -81,12 +94,25 @@ class Boto3UploadSigner:
             headers["x-amz-checksum-sha256"] = sha256_base64
         return self._presign("upload_part", params, headers)
 
-    def _presign(self, operation: str, params: dict[str, Any], headers: dict[str, str]) -> SignedRequest:
+    def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
+        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
+        if attachment_filename is not None:
+            params["ResponseContentDisposition"] = f'attachment; filename="{attachment_filename}"'
+        return self._presign("get_object", params, {}, method="GET", expiry=self._download_expiry_seconds)
+
+    def _presign(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        method: str = "PUT",
+        expiry: int | None = None,
+    ) -> SignedRequest:
+        seconds = expiry or self._expiry_seconds
         # Take the time before signing: the signature's own clock (X-Amz-Date) is the same or
         # later, so the real expiry is never earlier than the expires_at we promise.
         signed_at = int(time.time())
-        url = self._client.generate_presigned_url(
-            operation, Params=params, ExpiresIn=self._expiry_seconds, HttpMethod="PUT"
-        )
-        expires_at = datetime.fromtimestamp(signed_at + self._expiry_seconds, tz=UTC)
-        return SignedRequest(method="PUT", url=url, headers=headers, expires_at=expires_at)
+        url = self._client.generate_presigned_url(operation, Params=params, ExpiresIn=seconds, HttpMethod=method)
+        expires_at = datetime.fromtimestamp(signed_at + seconds, tz=UTC)
+        return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at)

@@ -100,9 +100,9 @@ def safe_extension(filename: str | None) -> str:
     return candidate if _SAFE_EXTENSION.fullmatch(candidate) else ""
 
 
-def create_upload(request: UploadRequest, config: Config, signer: UploadSigner) -> dict[str, Any]:
-    """Sign a constrained PUT for a new key: the ``201`` body of ``POST /uploads``."""
-    key, _ = new_key(config.key_prefix, request.filename)
+def create_upload(request: UploadRequest, prefix: str, signer: UploadSigner) -> dict[str, Any]:
+    """Sign a constrained PUT for a new key under ``prefix``: the ``201`` body of ``POST /uploads``."""
+    key, _ = new_key(prefix, request.filename)
     signed = signer.sign_put(
         key,
         PutConstraints(
@@ -120,9 +120,9 @@ def create_upload(request: UploadRequest, config: Config, signer: UploadSigner) 
     }
 
 
-def legacy_upload_url(config: Config, signer: UploadSigner) -> dict[str, Any]:
+def legacy_upload_url(prefix: str, signer: UploadSigner) -> dict[str, Any]:
     """The seed's answer, ``{"PUT_URL", "UUID"}``: a PUT URL that binds only the key."""
-    key, upload_id = new_key(config.key_prefix)
+    key, upload_id = new_key(prefix)
     signed: SignedRequest = signer.sign_put(key)
     return {"PUT_URL": signed.url, "UUID": upload_id}
 

@@ -57,6 +57,9 @@ def test_the_legacy_route_is_off_unless_asked_for() -> None:
         ("UPLOAD_ALLOWED_ORIGINS", "https://app.example.com/"),
         ("UPLOAD_ALLOWED_ORIGINS", "https://app.example.com/path"),
         ("UPLOAD_LEGACY_ROUTE_ENABLED", "yes"),
+        ("UPLOAD_AUTH_MODE", "iam"),
+        ("UPLOAD_DOWNLOADS_ENABLED", "1"),
+        ("UPLOAD_DOWNLOAD_EXPIRY_SECONDS", "0"),
     ],
 )
 def test_a_bad_value_fails_naming_the_variable(variable: str, value: str | None) -> None:

@@ -1,0 +1,116 @@
+"""With Cognito every key belongs to the caller: another user's uploads and files are 404."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+import requests
+
+from tests.events import json_body, proxy_event
+from tests.unit.conftest import BUCKET, make_api
+from upload_api.app import UploadApi
+from upload_api.multipart import MiB
+
+ALICE = {"sub": "0f5c2f8e-1111-4aaa-8bbb-000000000001", "cognito:username": "alice"}
+BOB = {"sub": "0f5c2f8e-2222-4aaa-8bbb-000000000002", "cognito:username": "bob"}
+
+
+@pytest.fixture
+def api(mocked_aws: None) -> UploadApi:
+    client = boto3.client("s3", region_name="eu-west-3")
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    return make_api(auth_mode="cognito", downloads_enabled=True)
+
+
+def call(api: UploadApi, method: str, resource: str, claims: dict[str, str] | None, **kwargs: Any) -> tuple[int, Any]:
+    response = api.handle(proxy_event(method, resource, claims=claims, **kwargs), "r")
+    return response["statusCode"], (json_body(response) if response["body"] else None)
+
+
+def test_keys_are_made_under_the_callers_sub(api: UploadApi) -> None:
+    status, body = call(api, "POST", "/uploads", ALICE, body={"content_type": "text/plain", "size": 5})
+    assert status == 201
+    assert body["key"].startswith(f"uploads/{ALICE['sub']}/")
+
+
+@pytest.mark.parametrize("claims", [None, {}, {"sub": "../../other"}, {"sub": ""}])
+def test_without_a_usable_identity_the_answer_is_401(api: UploadApi, claims: dict[str, str] | None) -> None:
+    status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
+    assert status == 401
+    assert body["error"]["code"] == "unauthorized"
+
+
+def test_another_users_upload_is_404_for_every_operation(api: UploadApi) -> None:
+    status, upload = call(
+        api,
+        "POST",
+        "/uploads/multipart",
+        ALICE,
+        body={"content_type": "video/mp4", "size": 6 * MiB, "part_size": 5 * MiB},
+    )
+    assert status == 201
+    upload_id, key = upload["upload_id"], upload["key"]
+    parts = "/uploads/multipart/{upload_id}/parts"
+    path = {"upload_id": upload_id}
+    assert call(api, "GET", parts, BOB, path_parameters=path, query={"key": key})[0] == 404
+    assert call(api, "POST", parts, BOB, path_parameters=path, body={"key": key, "part_numbers": [1]})[0] == 404
+    complete = {"key": key, "parts": [{"part_number": 1, "etag": '"x"'}]}
+    assert (
+        call(api, "POST", "/uploads/multipart/{upload_id}/complete", BOB, path_parameters=path, body=complete)[0] == 404
+    )
+    assert (
+        call(api, "DELETE", "/uploads/multipart/{upload_id}", BOB, path_parameters=path, query={"key": key})[0] == 404
+    )
+    # ...while Alice still can.
+    assert call(api, "GET", parts, ALICE, path_parameters=path, query={"key": key})[0] == 200
+    assert (
+        call(api, "DELETE", "/uploads/multipart/{upload_id}", ALICE, path_parameters=path, query={"key": key})[0] == 204
+    )
+
+
+def stored_file(api: UploadApi, claims: dict[str, str]) -> str:
+    status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
+    assert status == 201
+    assert requests.put(body["url"], data=b"hello", headers=body["headers"], timeout=10).status_code == 200
+    return str(body["key"])
+
+
+def test_downloads_only_for_the_owner(api: UploadApi) -> None:
+    key = stored_file(api, ALICE)
+    status, body = call(
+        api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key}, query={"filename": "notes.txt"}
+    )
+    assert status == 200
+    assert body["method"] == "GET"
+    query = parse_qs(urlsplit(body["url"]).query)
+    assert query["X-Amz-Expires"] == ["60"]
+    assert query["response-content-disposition"] == ['attachment; filename="notes.txt"']
+    assert requests.get(body["url"], timeout=10).content == b"hello"
+    assert call(api, "GET", "/files/{key+}", BOB, path_parameters={"key": key})[0] == 404
+
+
+@pytest.mark.parametrize("filename", ['a"b.txt', "x\r\nSet-Cookie: y", "é.txt", "a" * 256])
+def test_a_download_file_name_that_would_break_the_header_is_400(api: UploadApi, filename: str) -> None:
+    key = stored_file(api, ALICE)
+    query = {"filename": filename}
+    assert call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key}, query=query)[0] == 400
+
+
+def test_a_missing_file_is_404(api: UploadApi) -> None:
+    key = f"uploads/{ALICE['sub']}/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.txt"
+    assert call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})[0] == 404
+
+
+def test_downloads_are_off_unless_enabled(mocked_aws: None) -> None:
+    api = make_api(auth_mode="cognito")
+    assert call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": "uploads/x"})[0] == 404
+
+
+def test_without_authentication_keys_share_the_prefix(mocked_aws: None) -> None:
+    api = make_api(auth_mode="none")
+    status, body = call(api, "POST", "/uploads", None, body={"content_type": "text/plain", "size": 5})
+    assert status == 201
+    assert body["key"].count("/") == 1
