@@ -23,7 +23,7 @@ LOCK_FILE = "requirements/dev.txt"
 PYTEST_STRICT = ("--strict-markers", "--strict-config", "-ra")
 PYTHON_PATHS = ("lambda_src", "client", "devtools", "tests", "noxfile.py")
 # What the sessions that start the local stack (tests, demo, serve) need.
-STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright")
+STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright", "pyjwt[crypto]")
 EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
+from urllib.parse import urlsplit
 
 import requests
 
@@ -39,9 +40,9 @@ def check_stored(served: ServedStack, key: str, content_type: str | None) -> Non
     print(f"    landed: s3://{bucket}/{key} ({len(data)} bytes, {stored['ContentType']})")
 
 
-def seed_flow(served: ServedStack) -> None:
-    step(f"The seed's flow: curl {served.api_url}/upload-url")
-    response = requests.get(f"{served.api_url}/upload-url", timeout=30)
+def seed_flow(served: ServedStack, auth: dict[str, str]) -> None:
+    step(f"The seed's flow (with the ID token): curl -H 'Authorization: …' {served.api_url}/upload-url")
+    response = requests.get(f"{served.api_url}/upload-url", headers=auth, timeout=30)
     body = response.json()
     print(f"    {response.status_code} UUID={body['UUID']} PUT_URL={redact(body['PUT_URL'])}")
     response.raise_for_status()
@@ -49,14 +50,14 @@ def seed_flow(served: ServedStack) -> None:
     put = requests.put(body["PUT_URL"], data=SAMPLE, timeout=30)
     print(f"    {put.status_code} from S3")
     put.raise_for_status()
-    check_stored(served, f"{served.key_prefix}{body['UUID']}", None)
+    check_stored(served, urlsplit(body["PUT_URL"]).path.split(f"/{served.stack.outputs['bucket_name']}/", 1)[1], None)
 
 
-def v1_flow(served: ServedStack) -> None:
+def v1_flow(served: ServedStack, auth: dict[str, str]) -> None:
     sha256 = base64.b64encode(hashlib.sha256(SAMPLE).digest()).decode()
     request = {"content_type": "text/plain", "size": len(SAMPLE), "sha256": sha256, "filename": "sample.txt"}
     step(f"The v1 flow: POST {served.api_url}/uploads {request}")
-    response = requests.post(f"{served.api_url}/uploads", json=request, timeout=30)
+    response = requests.post(f"{served.api_url}/uploads", json=request, headers=auth, timeout=30)
     body = response.json()
     response.raise_for_status()
     print(f"    {response.status_code} key={body['key']} expires_at={body['expires_at']}")
@@ -69,17 +70,34 @@ def v1_flow(served: ServedStack) -> None:
     check_stored(served, body["key"], "text/plain")
     step("For contrast, a type outside the allowlist: POST /uploads with application/x-msdownload")
     refused = requests.post(
-        f"{served.api_url}/uploads", json={"content_type": "application/x-msdownload", "size": 10}, timeout=30
+        f"{served.api_url}/uploads",
+        json={"content_type": "application/x-msdownload", "size": 10},
+        headers=auth,
+        timeout=30,
     )
     print(f"    {refused.status_code} {refused.json()}")
+
+
+def signed_in(served: ServedStack) -> dict[str, str]:
+    """Sign in as the demo user (Cognito on moto) and show what happens without a token."""
+    if served.demo_user is None:
+        return {}
+    step(f"Without a token the API Gateway authorizer refuses: POST {served.api_url}/uploads")
+    refused = requests.post(f"{served.api_url}/uploads", json={"content_type": "text/plain", "size": 5}, timeout=30)
+    print(f"    {refused.status_code} {refused.json()}")
+    step(f"Sign in as {served.demo_user.email} (Cognito USER_PASSWORD_AUTH); the ID token goes in Authorization")
+    auth = served.auth_headers()
+    print("    signed in (the token is not shown)")
+    return auth
 
 
 def main() -> int:
     step("Starting the local stack: moto on 127.0.0.1, terraform apply of terraform/examples/local, the gateway")
     with served_stack(log=lambda line: print(f"    {line}", flush=True)) as served:
         print(f"    API {served.api_url}")
-        seed_flow(served)
-        v1_flow(served)
+        auth = signed_in(served)
+        seed_flow(served, auth)
+        v1_flow(served, auth)
         step("Tearing everything down")
     print("\nDemo finished: both uploads landed, the stack is destroyed and every server is stopped.")
     return 0

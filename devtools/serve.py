@@ -7,8 +7,48 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import Any
 
-from devtools.served_stack import COORDINATES_PATH, served_stack
+from devtools.served_stack import COORDINATES_PATH, ServedStack, served_stack
+
+
+def instructions(served: ServedStack, coordinates: dict[str, Any]) -> str:
+    """What to paste into a terminal to use the stack (a token is fetched, never printed)."""
+    api = served.api_url
+    auth, sign_in = "", ""
+    if served.demo_user is not None:
+        body = json.dumps(
+            {
+                "AuthFlow": "USER_PASSWORD_AUTH",
+                "ClientId": coordinates["client_id"],
+                "AuthParameters": {"USERNAME": served.demo_user.email, "PASSWORD": served.demo_user.password},
+            }
+        )
+        sign_in = f"""
+Sign in (the page has a form; user {served.demo_user.email}, password in {COORDINATES_PATH.name}):
+  TOKEN=$(curl -s -X POST {served.stack.endpoint}/ -H 'Content-Type: application/x-amz-json-1.1' \\
+       -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' -d '{body}' \\
+       | python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["IdToken"])')
+"""
+        auth = ' -H "Authorization: $TOKEN"'
+    return f"""
+The local stack is up.
+  API:           {api}
+  Uploader page: {served.page_url}
+  AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key)
+  Bucket:        {coordinates["bucket"]}
+  Coordinates:   {COORDINATES_PATH}
+{sign_in}
+Try the seed's flow:
+  PUT_URL=$(curl -s{auth} {api}/upload-url | python3 -c 'import json,sys; print(json.load(sys.stdin)["PUT_URL"])')
+  curl -X PUT --upload-file README.md "$PUT_URL"
+and the v1 flow:
+  curl -s -X POST {api}/uploads{auth} -H 'Content-Type: application/json' \\
+       -d '{{"content_type": "text/plain", "size": 5}}'
+List what landed:
+  aws --endpoint-url {served.stack.endpoint} s3 ls s3://{coordinates["bucket"]} --recursive
+
+Ctrl-C (or SIGTERM) tears everything down."""
 
 
 def main() -> int:
@@ -23,28 +63,7 @@ def main() -> int:
     with served_stack(log=lambda line: print(f"  {line}", flush=True)) as served:
         coordinates = served.coordinates()
         COORDINATES_PATH.write_text(json.dumps(coordinates, indent=2) + "\n")
-        api = served.api_url
-        print(
-            f"""
-The local stack is up.
-  API:           {api}
-  Uploader page: {served.page_url}
-  AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key)
-  Bucket:        {coordinates["bucket"]}
-  Coordinates:   {COORDINATES_PATH}
-
-Try the seed's flow:
-  PUT_URL=$(curl -s {api}/upload-url | python3 -c 'import json,sys; print(json.load(sys.stdin)["PUT_URL"])')
-  curl -X PUT --upload-file README.md "$PUT_URL"
-and the v1 flow:
-  curl -s -X POST {api}/uploads -H 'Content-Type: application/json' \\
-       -d '{{"content_type": "text/plain", "size": 5}}'
-List what landed:
-  aws --endpoint-url {served.stack.endpoint} s3 ls s3://{coordinates["bucket"]} --recursive
-
-Ctrl-C (or SIGTERM) tears everything down.""",
-            flush=True,
-        )
+        print(instructions(served, coordinates), flush=True)
         stop.wait()
         print("\nTearing down…", flush=True)
     COORDINATES_PATH.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import BUILD_DIR, LOCAL_EXAMPLE_DIR, PACKAGE_ZIP
+from devtools.cognito_users import User, create_user, sign_in
 from devtools.gateway.from_stack import gateway_config
 from devtools.gateway.server import RunningGateway, serve
 from devtools.local_stack import LocalStack, local_stack
@@ -22,6 +23,7 @@ from devtools.static_site import static_site
 
 UPLOADER_DIR = LOCAL_EXAMPLE_DIR / "uploader"
 COORDINATES_PATH = BUILD_DIR / "local-stack.json"
+DEMO_EMAIL = "demo@example.com"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class ServedStack:
     stack: LocalStack
     gateway: RunningGateway
     page_url: str
+    demo_user: User | None = None
 
     @property
     def api_url(self) -> str:
@@ -38,19 +41,43 @@ class ServedStack:
         return self.gateway.stage_url
 
     @property
-    def key_prefix(self) -> str:
-        """Where the deployed function puts uploads (its UPLOAD_KEY_PREFIX)."""
-        return self.stack.function_environment(self.stack.outputs["function_name"])["UPLOAD_KEY_PREFIX"]
+    def client_id(self) -> str | None:
+        """The app client whose ID tokens the API accepts (None without Cognito)."""
+        clients = self.stack.outputs.get("user_pool_client_ids") or []
+        return str(clients[0]) if clients else None
+
+    def create_user(self, email: str) -> User:
+        """Another user of the local pool."""
+        return create_user(self.stack.client("cognito-idp"), self.stack.outputs["user_pool_id"], email)
+
+    def id_token(self, user: User | None = None) -> str:
+        """An ID token of ``user`` (the demo user by default)."""
+        chosen = user or self.demo_user
+        if chosen is None or self.client_id is None:
+            raise RuntimeError("this stack has no Cognito user pool")
+        return sign_in(self.stack.client("cognito-idp"), self.client_id, chosen)
+
+    def auth_headers(self, user: User | None = None) -> dict[str, str]:
+        """The headers an API call needs: the ID token when the API has an authorizer."""
+        return {"Authorization": self.id_token(user)} if self.demo_user is not None else {}
 
     def coordinates(self) -> dict[str, Any]:
         """What `make serve` writes to build/local-stack.json."""
-        return {
+        coordinates: dict[str, Any] = {
             "api_url": self.api_url,
             "page_url": self.page_url,
             "aws_endpoint": self.stack.endpoint,
             "region": self.stack.region,
             "bucket": self.stack.outputs["bucket_name"],
         }
+        if self.demo_user is not None:
+            coordinates |= {
+                "user_pool_id": self.stack.outputs["user_pool_id"],
+                "client_id": self.client_id,
+                "demo_user": self.demo_user.email,
+                "demo_password": self.demo_user.password,
+            }
+        return coordinates
 
 
 @contextmanager
@@ -68,7 +95,21 @@ def served_stack(
     with ExitStack() as resources:
         stack = resources.enter_context(local_stack(package=package, variables={"allowed_origins": origins}, log=log))
         gateway = resources.enter_context(serve(gateway_config(stack, package)))
-        config = json.dumps({"api_url": gateway.stage_url}).encode()
+        demo_user = None
+        if stack.outputs.get("user_pool_id"):
+            demo_user = create_user(stack.client("cognito-idp"), stack.outputs["user_pool_id"], DEMO_EMAIL)
+            log(f"demo user {demo_user.email} created in user pool {stack.outputs['user_pool_id']}")
+        served = ServedStack(stack=stack, gateway=gateway, page_url="", demo_user=demo_user)
+        config = json.dumps(page_config(served)).encode()
         page = resources.enter_context(static_site(UPLOADER_DIR, {"config.json": config}, port=page_port))
         log(f"gateway on {gateway.base_url}, uploader page on {page}")
-        yield ServedStack(stack=stack, gateway=gateway, page_url=f"{page}/index.html")
+        yield ServedStack(stack=stack, gateway=gateway, page_url=f"{page}/index.html", demo_user=demo_user)
+
+
+def page_config(served: ServedStack) -> dict[str, Any]:
+    """The uploader page's config.json: the API, and where its users sign in (Cognito's API)."""
+    config: dict[str, Any] = {"api_url": served.api_url}
+    if served.client_id is not None:
+        # Locally moto answers Cognito's API; in AWS it is https://cognito-idp.<region>.amazonaws.com/.
+        config["cognito"] = {"endpoint": served.stack.endpoint, "client_id": served.client_id}
+    return config

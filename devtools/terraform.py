@@ -32,7 +32,7 @@ CLI_CONFIG_PATH = BUILD_DIR / "terraform.rc"
 
 OVERRIDE_FILE_NAME = "moto_override.tf"
 # The services our configuration touches; each is sent to the local endpoint.
-MOTO_SERVICES = ("apigateway", "cloudwatch", "iam", "kms", "lambda", "logs", "s3", "sts")
+MOTO_SERVICES = ("apigateway", "cloudwatch", "cognitoidp", "iam", "kms", "lambda", "logs", "s3", "sts")
 
 
 class TerraformMissing(RuntimeError):

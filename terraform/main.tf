@@ -12,7 +12,30 @@ locals {
       "/uploads/multipart/{upload_id}/complete",
     ],
     var.enable_legacy_route ? ["/upload-url"] : [],
+    var.enable_downloads ? ["/files/{key+}"] : [],
   )
+  create_user_pool = var.authorization == "cognito" && var.existing_user_pool == null
+  user_pool_arns = var.authorization != "cognito" ? [] : (
+    local.create_user_pool ? [module.cognito[0].user_pool_arn] : [var.existing_user_pool.arn]
+  )
+}
+
+check "authorization" {
+  assert {
+    condition     = var.authorization != "none"
+    error_message = "authorization is none: anyone who knows the API URL can get upload URLs, and every key shares one prefix. Use cognito unless something in front of the API authenticates callers."
+  }
+}
+
+module "cognito" {
+  source = "./modules/cognito"
+  count  = local.create_user_pool ? 1 : 0
+
+  name                        = var.name
+  allow_self_signup           = var.allow_self_signup
+  id_token_validity_minutes   = var.id_token_validity_minutes
+  refresh_token_validity_days = var.refresh_token_validity_days
+  tags                        = var.tags
 }
 
 module "bucket" {
@@ -31,12 +54,13 @@ module "bucket" {
 module "iam_role" {
   source = "./modules/iam-role"
 
-  role_name     = "${var.name}-signer"
-  bucket_arn    = module.bucket.bucket_arn
-  key_prefix    = var.key_prefix
-  log_group_arn = module.function.log_group_arn
-  kms_key_arn   = var.kms_key_arn
-  tags          = var.tags
+  role_name       = "${var.name}-signer"
+  bucket_arn      = module.bucket.bucket_arn
+  key_prefix      = var.key_prefix
+  log_group_arn   = module.function.log_group_arn
+  kms_key_arn     = var.kms_key_arn
+  allow_downloads = var.enable_downloads
+  tags            = var.tags
 }
 
 module "function" {
@@ -63,6 +87,9 @@ module "function" {
     UPLOAD_ALLOWED_CONTENT_TYPES    = join(",", var.allowed_content_types)
     UPLOAD_ALLOWED_ORIGINS          = join(",", var.allowed_origins)
     UPLOAD_LEGACY_ROUTE_ENABLED     = tostring(var.enable_legacy_route)
+    UPLOAD_AUTH_MODE                = var.authorization
+    UPLOAD_DOWNLOADS_ENABLED        = tostring(var.enable_downloads)
+    UPLOAD_DOWNLOAD_EXPIRY_SECONDS  = tostring(var.download_expiry_seconds)
   }
 }
 
@@ -78,6 +105,9 @@ module "api" {
   throttling_burst_limit          = var.throttling_burst_limit
   access_logs_enabled             = var.access_logs_enabled
   create_api_gateway_account_role = var.create_api_gateway_account_role
+  cognito_user_pool_arns          = local.user_pool_arns
+  api_keys_enabled                = var.enable_api_keys
+  usage_plan                      = var.usage_plan
   log_retention_days              = var.log_retention_days
   tags                            = var.tags
 }

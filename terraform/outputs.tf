@@ -57,3 +57,29 @@ output "routes" {
   description = "The resource paths the API serves."
   value       = module.api.routes
 }
+
+output "authorization" {
+  description = "cognito or none."
+  value       = var.authorization
+}
+
+output "user_pool_id" {
+  description = "ID of the user pool whose tokens the API accepts (null without Cognito or with an existing pool)."
+  value       = try(module.cognito[0].user_pool_id, null)
+}
+
+output "user_pool_client_ids" {
+  description = "App clients whose ID tokens the API accepts."
+  value       = var.authorization != "cognito" ? [] : (local.create_user_pool ? [module.cognito[0].client_id] : var.existing_user_pool.client_ids)
+}
+
+output "api_key_id" {
+  description = "ID of the API key for machine clients, or null when API keys are off."
+  value       = module.api.api_key_id
+}
+
+output "api_key" {
+  description = "The API key for machine clients (x-api-key), or null when API keys are off."
+  value       = module.api.api_key_value
+  sensitive   = true
+}

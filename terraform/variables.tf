@@ -271,3 +271,88 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "authorization" {
+  type        = string
+  description = "Who may call the API: cognito (a Cognito ID token; every key under the caller's own prefix) or none (anyone who knows the URL; keys share one prefix). none is an explicit opt-in that a check reports at plan time."
+  default     = "cognito"
+  nullable    = false
+
+  validation {
+    condition     = contains(["cognito", "none"], var.authorization)
+    error_message = "authorization must be cognito or none."
+  }
+}
+
+variable "existing_user_pool" {
+  type = object({
+    arn        = string
+    client_ids = list(string)
+  })
+  description = "With authorization = cognito, use this user pool (and its app clients) instead of creating one."
+  default     = null
+
+  validation {
+    condition     = var.existing_user_pool == null || can(regex("^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[A-Za-z0-9_-]+$", var.existing_user_pool.arn))
+    error_message = "existing_user_pool.arn must be a Cognito user pool ARN."
+  }
+}
+
+variable "allow_self_signup" {
+  type        = bool
+  description = "In a created user pool, let anyone create an account. Off: only administrators create users."
+  default     = false
+  nullable    = false
+}
+
+variable "id_token_validity_minutes" {
+  type        = number
+  description = "In a created user pool, the lifetime of ID and access tokens in minutes."
+  default     = 60
+  nullable    = false
+}
+
+variable "refresh_token_validity_days" {
+  type        = number
+  description = "In a created user pool, the lifetime of refresh tokens in days."
+  default     = 30
+  nullable    = false
+}
+
+variable "enable_api_keys" {
+  type        = bool
+  description = "Also require an API key (x-api-key), with a usage plan, for machine clients such as CI jobs."
+  default     = false
+  nullable    = false
+}
+
+variable "usage_plan" {
+  type = object({
+    rate_limit   = optional(number, 10)
+    burst_limit  = optional(number, 20)
+    quota_limit  = optional(number, 10000)
+    quota_period = optional(string, "DAY")
+  })
+  description = "Throttling and quota of the API key's usage plan (with enable_api_keys)."
+  default     = {}
+  nullable    = false
+}
+
+variable "enable_downloads" {
+  type        = bool
+  description = "Serve GET /files/{key+}: short-lived download URLs for the caller's own objects (adds s3:GetObject on the prefix)."
+  default     = false
+  nullable    = false
+}
+
+variable "download_expiry_seconds" {
+  type        = number
+  description = "Lifetime of a download URL."
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.download_expiry_seconds >= 1 && var.download_expiry_seconds <= 3600 && floor(var.download_expiry_seconds) == var.download_expiry_seconds
+    error_message = "download_expiry_seconds must be a whole number from 1 to 3600."
+  }
+}

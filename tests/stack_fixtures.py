@@ -44,3 +44,9 @@ def api_url(served: ServedStack) -> str:
 def function(stack: LocalStack) -> DeployedFunction:
     """The deployed function's configuration (its CodeSha256 is checked against the built zip)."""
     return DeployedFunction(stack, PACKAGE_ZIP)
+
+
+@pytest.fixture(scope="session")
+def auth(served: ServedStack) -> dict[str, str]:
+    """Headers that authenticate as the demo user (an ID token from the local user pool)."""
+    return served.auth_headers()

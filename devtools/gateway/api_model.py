@@ -28,6 +28,8 @@ class Method:
     function_name: str | None = None
     mock: MockIntegration | None = None
     api_key_required: bool = False
+    authorization: str = "NONE"
+    user_pool_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,21 @@ def _method(apigateway: Any, api_id: str, resource_id: str, http_method: str) ->
     described = apigateway.get_method(restApiId=api_id, resourceId=resource_id, httpMethod=http_method)
     integration = described.get("methodIntegration") or {}
     kind = integration.get("type", "")
+    guards: dict[str, Any] = {
+        "api_key_required": bool(described.get("apiKeyRequired")),
+        "authorization": described.get("authorizationType") or "NONE",
+    }
+    if guards["authorization"] == "COGNITO_USER_POOLS":
+        authorizer = apigateway.get_authorizer(restApiId=api_id, authorizerId=described["authorizerId"])
+        guards["user_pool_arns"] = tuple(authorizer.get("providerARNs") or ())
+    elif guards["authorization"] != "NONE":
+        raise ValueError(
+            f"{http_method} on {resource_id} uses {guards['authorization']}, which the gateway cannot check"
+        )
     if kind == "AWS_PROXY":
-        return Method(
-            http_method,
-            kind,
-            function_name=_function_name(integration["uri"]),
-            api_key_required=bool(described.get("apiKeyRequired")),
-        )
+        return Method(http_method, kind, function_name=_function_name(integration["uri"]), **guards)
     if kind == "MOCK":
-        return Method(
-            http_method, kind, mock=_mock(integration), api_key_required=bool(described.get("apiKeyRequired"))
-        )
+        return Method(http_method, kind, mock=_mock(integration), **guards)
     raise ValueError(
         f"{http_method} on resource {resource_id} has a {kind or 'missing'} integration the gateway cannot run"
     )

@@ -22,12 +22,15 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from devtools.gateway.api_model import DeployedApi, Method, Resource
+from devtools.gateway.auth import CognitoVerifier, Unauthorized
 from devtools.gateway.worker import Invocation, WorkerPool
 from devtools.ports import LOOPBACK, free_port
 from devtools.proxy_events import proxy_event
 
 MISSING_TOKEN = (403, {"message": "Missing Authentication Token"})
 TOO_LONG = (413, {"message": "Request Too Long"})
+UNAUTHORIZED = (401, {"message": "Unauthorized"})
+FORBIDDEN = (403, {"message": "Forbidden"})
 BAD_REQUEST = (400, {"message": "Bad Request"})
 BAD_GATEWAY = (502, {"message": "Internal server error"})
 TIMED_OUT = (504, {"message": "Endpoint request timed out"})
@@ -41,6 +44,8 @@ class GatewayConfig:
     api: DeployedApi
     pools: dict[str, WorkerPool]
     binary_media_types: tuple[str, ...] = ()
+    verifier: CognitoVerifier | None = None
+    api_keys: frozenset[str] = frozenset()
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -79,13 +84,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send_json(*MISSING_TOKEN)
             return
         resource, method, parameters = found
+        if method.api_key_required and self.headers.get("x-api-key") not in config.api_keys:
+            self._send_json(*FORBIDDEN)
+            return
+        claims = None
+        if method.authorization == "COGNITO_USER_POOLS":
+            try:
+                if config.verifier is None:
+                    raise Unauthorized("no verifier configured")
+                claims = config.verifier.claims(self.headers.get("Authorization"))
+            except Unauthorized:
+                self._send_json(*UNAUTHORIZED)
+                return
         if method.mock is not None:
             self._send(method.mock.status, list(method.mock.headers.items()), method.mock.body.encode())
             return
-        self._proxy(resource, method, parameters, path, url.query, body)
+        self._proxy(resource, method, parameters, path, url.query, body, claims)
 
     def _proxy(
-        self, resource: Resource, method: Method, parameters: dict[str, str], path: str, query: str, body: bytes
+        self,
+        resource: Resource,
+        method: Method,
+        parameters: dict[str, str],
+        path: str,
+        query: str,
+        body: bytes,
+        claims: dict[str, str] | None,
     ) -> None:
         config = self.server.config
         headers: dict[str, list[str]] = {}
@@ -106,6 +130,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             source_ip=self.client_address[0],
             request_id=request_id,
         )
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
         assert method.function_name is not None
         invocation = config.pools[method.function_name].invoke(event, request_id)
         self._answer(invocation)

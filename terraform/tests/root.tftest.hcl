@@ -44,6 +44,9 @@ run "the_function_gets_its_whole_configuration" {
       UPLOAD_ALLOWED_CONTENT_TYPES    = "image/png,video/*"
       UPLOAD_ALLOWED_ORIGINS          = "https://app.example.com,http://localhost:3000"
       UPLOAD_LEGACY_ROUTE_ENABLED     = "false"
+      UPLOAD_AUTH_MODE                = "cognito"
+      UPLOAD_DOWNLOADS_ENABLED        = "false"
+      UPLOAD_DOWNLOAD_EXPIRY_SECONDS  = "60"
     })
     error_message = "The function's environment must carry the whole configuration, with the seed's route off."
   }
@@ -347,4 +350,78 @@ run "accepts_the_oldest_supported_runtime" {
     condition     = var.lambda_runtime == "python3.12" && var.lambda_architecture == "x86_64"
     error_message = "python3.12 on x86_64 passes the validation."
   }
+}
+
+run "cognito_is_the_default_with_a_created_pool" {
+  command = plan
+
+  assert {
+    condition     = length(module.cognito) == 1 && module.api.authorization == "COGNITO_USER_POOLS"
+    error_message = "By default a user pool is created and every method but the preflight needs its ID token."
+  }
+
+  assert {
+    condition     = module.api.api_key_id == null && !contains(module.api.routes, "/files/{key+}")
+    error_message = "API keys and downloads are opt-in."
+  }
+}
+
+run "an_existing_pool_is_used_as_given" {
+  command = plan
+
+  variables {
+    existing_user_pool = {
+      arn        = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"
+      client_ids = ["abc123"]
+    }
+  }
+
+  assert {
+    condition     = length(module.cognito) == 0 && module.api.authorization == "COGNITO_USER_POOLS"
+    error_message = "With an existing pool none is created, and the API still requires its tokens."
+  }
+
+  assert {
+    condition     = output.user_pool_client_ids == tolist(["abc123"])
+    error_message = "The given app clients are the ones the deployment accepts."
+  }
+}
+
+run "authorization_none_is_reported_by_the_check" {
+  command = plan
+
+  variables {
+    authorization = "none"
+  }
+
+  expect_failures = [check.authorization]
+
+  assert {
+    condition     = length(module.cognito) == 0 && module.api.authorization == "NONE" && module.function.environment["UPLOAD_AUTH_MODE"] == "none"
+    error_message = "authorization = none creates no pool and no authorizer."
+  }
+}
+
+run "downloads_and_api_keys_when_asked" {
+  command = plan
+
+  variables {
+    enable_downloads = true
+    enable_api_keys  = true
+  }
+
+  assert {
+    condition     = contains(module.api.routes, "/files/{key+}") && module.function.environment["UPLOAD_DOWNLOADS_ENABLED"] == "true"
+    error_message = "enable_downloads routes GET /files/{key+} and tells the function."
+  }
+}
+
+run "rejects_an_unknown_authorization" {
+  command = plan
+
+  variables {
+    authorization = "iam"
+  }
+
+  expect_failures = [var.authorization]
 }

@@ -13,10 +13,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from devtools.served_stack import UPLOADER_DIR, ServedStack
+from devtools.served_stack import UPLOADER_DIR, ServedStack, page_config
 from devtools.static_site import static_site
 
 SIZE = 3 * 1024 * 1024 + 12345
+
+
+def open_signed_in(page: Page, served: ServedStack, url: str | None = None) -> None:
+    """Open the uploader and sign in as the demo user, as a person would."""
+    page.goto(url or served.page_url)
+    assert served.demo_user is not None
+    expect(page.locator("#sign-in-form")).to_be_visible()
+    page.fill("#email", served.demo_user.email)
+    page.fill("#password", served.demo_user.password)
+    page.click("#sign-in-button")
+    expect(page.locator("#status")).to_contain_text("Signed in as")
 
 
 def choose_file(page: Page, name: str, mime_type: str, data: bytes) -> None:
@@ -25,7 +36,7 @@ def choose_file(page: Page, name: str, mime_type: str, data: bytes) -> None:
 
 def test_a_file_of_a_few_mib_lands_with_the_same_sha256_and_type(page: Page, served: ServedStack) -> None:
     data = os.urandom(SIZE)
-    page.goto(served.page_url)
+    open_signed_in(page, served)
     choose_file(page, "photo.png", "image/png", data)
     page.click("#upload-button")
 
@@ -41,7 +52,7 @@ def test_a_file_of_a_few_mib_lands_with_the_same_sha256_and_type(page: Page, ser
 
 
 def test_a_refused_content_type_shows_its_error(page: Page, served: ServedStack) -> None:
-    page.goto(served.page_url)
+    open_signed_in(page, served)
     choose_file(page, "tool.exe", "application/x-msdownload", b"MZ" + b"\0" * 100)
     page.click("#upload-button")
     expect(page.locator("#error")).to_contain_text("This type of file is not accepted")
@@ -51,13 +62,15 @@ def test_a_refused_content_type_shows_its_error(page: Page, served: ServedStack)
 @pytest.fixture
 def foreign_page_url(served: ServedStack) -> Iterator[str]:
     """The same page, served from an origin the stack does not allow."""
-    config = json.dumps({"api_url": served.api_url}).encode()
+    config = json.dumps(page_config(served)).encode()
     with static_site(UPLOADER_DIR, {"config.json": config}) as origin:
         yield f"{origin}/index.html"
 
 
-def test_a_page_from_a_foreign_origin_is_blocked_by_cors(page: Page, foreign_page_url: str) -> None:
-    page.goto(foreign_page_url)
+def test_a_page_from_a_foreign_origin_is_blocked_by_cors(
+    page: Page, served: ServedStack, foreign_page_url: str
+) -> None:
+    open_signed_in(page, served, foreign_page_url)
     choose_file(page, "photo.png", "image/png", b"\x89PNG" + b"\0" * 100)
     page.click("#upload-button")
     expect(page.locator("#error")).to_contain_text("origin is not allowed by CORS")
@@ -83,7 +96,7 @@ def part_number(url: str) -> int | None:
 def test_a_large_file_goes_up_in_parts(page: Page, served: ServedStack, big_file: Path) -> None:
     parts_sent: list[int] = []
     page.on("request", lambda request: request.method == "PUT" and parts_sent.append(part_number(request.url) or 0))
-    page.goto(served.page_url)
+    open_signed_in(page, served)
     page.set_input_files("#file-input", str(big_file))
     page.click("#upload-button")
 
@@ -101,7 +114,7 @@ def test_after_a_failure_and_a_reload_the_upload_resumes(page: Page, served: Ser
     page.on("request", lambda request: request.method == "PUT" and attempts.append(part_number(request.url) or 0))
     # Part 3 cannot get through: the page retries it with backoff, then gives up, keeping parts 1-2.
     page.route(re.compile(r".*partNumber=3.*"), lambda route: route.abort())
-    page.goto(served.page_url)
+    open_signed_in(page, served)
     page.set_input_files("#file-input", str(big_file))
     page.click("#upload-button")
     expect(page.locator("#error")).to_contain_text("Choose the same file again to resume", timeout=60_000)
@@ -110,7 +123,7 @@ def test_after_a_failure_and_a_reload_the_upload_resumes(page: Page, served: Ser
 
     page.unroute_all()
     attempts.clear()
-    page.reload()
+    open_signed_in(page, served)  # a reload: the page signs in again (tokens live in memory only)
     page.set_input_files("#file-input", str(big_file))
     page.click("#upload-button")
     expect(page.locator("#result")).to_be_visible(timeout=60_000)
@@ -124,7 +137,7 @@ def test_after_a_failure_and_a_reload_the_upload_resumes(page: Page, served: Ser
 def test_cancel_aborts_the_multipart_upload(page: Page, served: ServedStack, big_file: Path) -> None:
     # Hold part 2 back so there is time to press Cancel while the upload is in flight.
     page.route(re.compile(r".*partNumber=2.*"), lambda route: None)
-    page.goto(served.page_url)
+    open_signed_in(page, served)
     page.set_input_files("#file-input", str(big_file))
     page.click("#upload-button")
     expect(page.locator("#cancel-button")).to_be_visible()
@@ -136,3 +149,13 @@ def test_cancel_aborts_the_multipart_upload(page: Page, served: ServedStack, big
     uploads = s3.list_multipart_uploads(Bucket=served.stack.outputs["bucket_name"]).get("Uploads", [])
     assert saved["upload_id"] not in [upload["UploadId"] for upload in uploads]
     assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_a_wrong_password_is_refused_and_uploads_stay_locked(page: Page, served: ServedStack) -> None:
+    page.goto(served.page_url)
+    assert served.demo_user is not None
+    page.fill("#email", served.demo_user.email)
+    page.fill("#password", "not-the-password")
+    page.click("#sign-in-button")
+    expect(page.locator("#sign-in-status")).to_contain_text("Sign-in failed")
+    expect(page.locator("#file-input")).to_be_disabled()

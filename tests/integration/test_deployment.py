@@ -41,8 +41,9 @@ def test_the_api_serves_exactly_the_contract_routes(stack: LocalStack, function:
     routed = {item["path"]: item for item in resources if item.get("resourceMethods")}
     assert set(routed) == set(contract_routes())
     for path, item in routed.items():
-        # One ANY method per path: the handler answers wrong methods (405) and preflight itself.
-        assert set(item["resourceMethods"]) == {"ANY"}, path
+        # ANY (behind the authorizer) and an open OPTIONS for the CORS preflight, both proxied:
+        # the handler answers wrong methods (405) and the preflight itself.
+        assert set(item["resourceMethods"]) == {"ANY", "OPTIONS"}, path
         integration = apigateway.get_integration(restApiId=api_id, resourceId=item["id"], httpMethod="ANY")
         assert integration["type"] == "AWS_PROXY"
         assert function.name in integration["uri"]
@@ -68,6 +69,7 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
     actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert actions == {
         "s3:PutObject",
+        "s3:GetObject",  # examples/local turns downloads on
         "s3:ListMultipartUploadParts",
         "s3:AbortMultipartUpload",
         "logs:CreateLogStream",

@@ -30,18 +30,22 @@ def stored_sha256(stack: LocalStack, key: str) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def cli(*arguments: str, cwd: Path, auth: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The installed console script, as a CI job would run it (`nox -s integration` installs it)."""
+    arguments = (*arguments, *(f"--header={name}:{value}" for name, value in auth.items()))
     script = Path(sys.executable).parent / "presigned-upload"
     if not script.is_file():
         pytest.fail(f"{script} is missing: install the client first (pip install .), as nox -s integration does")
     return subprocess.run([str(script), *arguments], cwd=cwd, capture_output=True, text=True, check=False)
 
 
-def test_the_client_uploads_17_mib_in_5_mib_parts(big_file: Path, api_url: str, stack: LocalStack) -> None:
+def test_the_client_uploads_17_mib_in_5_mib_parts(
+    big_file: Path, api_url: str, auth: dict[str, str], stack: LocalStack
+) -> None:
     result = cli(
         "upload", str(big_file), "--api", api_url, "--part-size", "5MiB", "--multipart-threshold", "5MiB",
         cwd=big_file.parent,
+        auth=auth,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip()
@@ -49,20 +53,24 @@ def test_the_client_uploads_17_mib_in_5_mib_parts(big_file: Path, api_url: str, 
     assert stored_sha256(stack, key) == hashlib.sha256(big_file.read_bytes()).hexdigest()
 
 
-def test_the_client_uses_one_put_below_the_threshold(tmp_path: Path, api_url: str, stack: LocalStack) -> None:
+def test_the_client_uses_one_put_below_the_threshold(
+    tmp_path: Path, api_url: str, auth: dict[str, str], stack: LocalStack
+) -> None:
     small = tmp_path / "notes.txt"
     small.write_text("small file\n")
-    result = cli("upload", str(small), "--api", api_url, cwd=tmp_path)
+    result = cli("upload", str(small), "--api", api_url, cwd=tmp_path, auth=auth)
     assert result.returncode == 0, result.stderr
     stored = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=result.stdout.strip())
     assert stored["Body"].read() == b"small file\n"
     assert stored["ContentType"] == "text/plain"
 
 
-def test_the_client_fails_clearly_with_a_non_zero_exit(tmp_path: Path, api_url: str) -> None:
+def test_the_client_fails_clearly_with_a_non_zero_exit(tmp_path: Path, api_url: str, auth: dict[str, str]) -> None:
     tool = tmp_path / "tool.exe"
     tool.write_bytes(b"MZ" * 100)
-    result = cli("upload", str(tool), "--api", api_url, "--content-type", "application/x-msdownload", cwd=tmp_path)
+    result = cli(
+        "upload", str(tool), "--api", api_url, "--content-type", "application/x-msdownload", cwd=tmp_path, auth=auth
+    )
     assert result.returncode == 1
     assert "upload failed" in result.stderr
     assert "not allowed" in result.stderr
@@ -75,8 +83,10 @@ def put_part(part: dict[str, Any], data: bytes) -> str:
     return str(response.headers["ETag"])
 
 
-def test_resume_sends_only_the_missing_parts(big_file: Path, api_url: str, stack: LocalStack, tmp_path: Path) -> None:
-    api = UploadApiClient(api_url)
+def test_resume_sends_only_the_missing_parts(
+    big_file: Path, api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
+) -> None:
+    api = UploadApiClient(api_url, headers=auth)
     data = big_file.read_bytes()
     created = api.create_multipart("application/octet-stream", len(data), big_file.name, 5 * MiB)
     for part in created["parts"][:2]:  # two parts go up, then the "client" stops
@@ -104,8 +114,8 @@ def test_resume_sends_only_the_missing_parts(big_file: Path, api_url: str, stack
     assert resume_state.load(big_file, tmp_path) is None
 
 
-def test_abort_leaves_no_multipart_upload(api_url: str, stack: LocalStack) -> None:
-    api = UploadApiClient(api_url)
+def test_abort_leaves_no_multipart_upload(api_url: str, auth: dict[str, str], stack: LocalStack) -> None:
+    api = UploadApiClient(api_url, headers=auth)
     created = api.create_multipart("application/octet-stream", 6 * MiB, "x.bin", 5 * MiB)
     put_part(created["parts"][0], b"a" * 5 * MiB)
     api.abort(created["upload_id"], created["key"])
@@ -116,8 +126,8 @@ def test_abort_leaves_no_multipart_upload(api_url: str, stack: LocalStack) -> No
     assert refused.value.status == 404
 
 
-def test_bad_completions_and_unknown_uploads(api_url: str) -> None:
-    api = UploadApiClient(api_url)
+def test_bad_completions_and_unknown_uploads(api_url: str, auth: dict[str, str]) -> None:
+    api = UploadApiClient(api_url, headers=auth)
     created = api.create_multipart("application/octet-stream", 6 * MiB, "y.bin", 5 * MiB)
     first = put_part(created["parts"][0], b"b" * 5 * MiB)
     second = put_part(created["parts"][1], b"c" * MiB)

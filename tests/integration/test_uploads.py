@@ -25,12 +25,18 @@ def signed(url: str, name: str) -> str:
     return parse_qs(urlsplit(url).query)[name][0]
 
 
+def stored_key(stack: LocalStack, uuid: str) -> str:
+    """The key of the object whose name is ``uuid`` (under whichever user prefix)."""
+    listed = stack.client("s3").list_objects_v2(Bucket=stack.outputs["bucket_name"])["Contents"]
+    return next(item["Key"] for item in listed if item["Key"].endswith(f"/{uuid}"))
+
+
 @pytest.fixture(scope="module")
-def upload(api_url: str) -> dict[str, Any]:
+def upload(api_url: str, auth: dict[str, str]) -> dict[str, Any]:
     response = requests.post(
         f"{api_url}/uploads",
         json={"content_type": "application/octet-stream", "size": len(DATA), "sha256": SHA256, "filename": "blob.bin"},
-        headers={"Origin": TEST_ORIGIN},
+        headers={"Origin": TEST_ORIGIN, **auth},
         timeout=30,
     )
     assert response.status_code == 201, response.text
@@ -68,8 +74,8 @@ def test_a_second_put_to_the_same_key_is_refused(upload: dict[str, Any]) -> None
     assert response.status_code == 412
 
 
-def test_the_seed_flow_works_as_written(api_url: str, function: DeployedFunction, stack: LocalStack) -> None:
-    response = requests.get(f"{api_url}/upload-url", timeout=30)
+def test_the_seed_flow_works_as_written(api_url: str, auth: dict[str, str], stack: LocalStack) -> None:
+    response = requests.get(f"{api_url}/upload-url", headers=auth, timeout=30)
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"PUT_URL", "UUID"}
@@ -77,8 +83,7 @@ def test_the_seed_flow_works_as_written(api_url: str, function: DeployedFunction
 
     # What `curl -X PUT --upload-file f "$PUT_URL"` sends: the bytes, no content type.
     assert requests.put(body["PUT_URL"], data=b"seed", timeout=30).status_code == 200
-    key = f"{function.environment['UPLOAD_KEY_PREFIX']}{body['UUID']}"
-    stored = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=key)
+    stored = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=stored_key(stack, body["UUID"]))
     assert stored["Body"].read() == b"seed"
 
 
@@ -90,8 +95,10 @@ def test_the_seed_flow_works_as_written(api_url: str, function: DeployedFunction
         ({"content_type": "text/plain", "size": "ten"}, 400),
     ],
 )
-def test_refusals_carry_the_error_envelope_and_cors(api_url: str, body: object, status: int) -> None:
-    response = requests.post(f"{api_url}/uploads", json=body, headers={"Origin": TEST_ORIGIN}, timeout=30)
+def test_refusals_carry_the_error_envelope_and_cors(
+    api_url: str, auth: dict[str, str], body: object, status: int
+) -> None:
+    response = requests.post(f"{api_url}/uploads", json=body, headers={"Origin": TEST_ORIGIN, **auth}, timeout=30)
     assert response.status_code == status
     assert response.json()["error"]["code"]
     assert response.headers["Access-Control-Allow-Origin"] == TEST_ORIGIN
@@ -107,8 +114,8 @@ def test_preflight_through_the_gateway(api_url: str) -> None:
     assert "Access-Control-Allow-Origin" not in foreign.headers
 
 
-def test_wrong_method_and_unknown_route(api_url: str) -> None:
-    assert requests.get(f"{api_url}/uploads", timeout=30).status_code == 405
+def test_wrong_method_and_unknown_route(api_url: str, auth: dict[str, str]) -> None:
+    assert requests.get(f"{api_url}/uploads", headers=auth, timeout=30).status_code == 405
     unknown = requests.get(f"{api_url}/nope", timeout=30)
     assert unknown.status_code == 403
     assert unknown.json() == {"message": "Missing Authentication Token"}

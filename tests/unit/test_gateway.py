@@ -202,3 +202,37 @@ def test_closing_the_pool_stops_every_worker(tmp_path: Path) -> None:
     pool.close()
     assert processes
     assert all(process.poll() is not None for process in processes)
+
+
+@pytest.fixture(scope="module")
+def keyed_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    code_dir = tmp_path_factory.mktemp("keyed")
+    (code_dir / "fake_function.py").write_text(FAKE_FUNCTION)
+    keyed = Method("ANY", "AWS_PROXY", function_name="fake", api_key_required=True)
+    api = DeployedApi(api_id="abc123", stage="v1", resources=(Resource("/echo", {"ANY": keyed}),))
+    pool = WorkerPool(code_dir, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    with serve(GatewayConfig(api=api, pools={"fake": pool}, api_keys=frozenset({"the-right-key"}))) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"), [({}, 403), ({"x-api-key": "wrong"}, 403), ({"x-api-key": "the-right-key"}, 200)]
+)
+def test_api_keys_are_checked_when_required(
+    keyed_gateway: RunningGateway, headers: dict[str, str], status: int
+) -> None:
+    response = requests.get(f"{keyed_gateway.stage_url}/echo", headers=headers, timeout=10)
+    assert response.status_code == status
+    if status == 403:
+        assert response.json() == {"message": "Forbidden"}
+
+
+def test_a_cognito_method_without_a_verifier_or_token_is_401(tmp_path: Path) -> None:
+    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
+    guarded = Method("ANY", "AWS_PROXY", function_name="fake", authorization="COGNITO_USER_POOLS")
+    api = DeployedApi(api_id="abc123", stage="v1", resources=(Resource("/echo", {"ANY": guarded}),))
+    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
+        response = requests.get(f"{running.stage_url}/echo", headers={"Authorization": "x.y.z"}, timeout=10)
+    assert response.status_code == 401
+    assert response.json() == {"message": "Unauthorized"}

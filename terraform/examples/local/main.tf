@@ -28,6 +28,10 @@ module "uploads" {
 
   # The seed's `curl` flow is part of the demo.
   enable_legacy_route = true
+  # Cognito, as in production: the local gateway checks ID tokens against moto's user pool, and
+  # `make serve` creates a demo user. Downloads are on so the whole API can be tried.
+  authorization    = "cognito"
+  enable_downloads = true
   # moto needs no account-wide API Gateway logging role; never create one from a demo.
   create_api_gateway_account_role = false
   # Throwaway buckets: destroy them even with uploads inside.

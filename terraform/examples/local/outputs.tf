@@ -57,3 +57,18 @@ output "routes" {
   description = "The resource paths the API serves."
   value       = module.uploads.routes
 }
+
+output "authorization" {
+  description = "cognito or none."
+  value       = module.uploads.authorization
+}
+
+output "user_pool_id" {
+  description = "ID of the user pool whose tokens the API accepts."
+  value       = module.uploads.user_pool_id
+}
+
+output "user_pool_client_ids" {
+  description = "App clients whose ID tokens the API accepts."
+  value       = module.uploads.user_pool_client_ids
+}

@@ -21,7 +21,8 @@ locals {
     { for path, resource in aws_api_gateway_resource.depth3 : path => resource.id },
     { for path, resource in aws_api_gateway_resource.depth4 : path => resource.id },
   )
-  routes = toset(var.routes)
+  routes        = toset(var.routes)
+  authorization = length(var.cognito_user_pool_arns) > 0 ? "COGNITO_USER_POOLS" : "NONE"
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -66,15 +67,49 @@ resource "aws_api_gateway_resource" "depth4" {
   path_part   = each.value.path_part
 }
 
-# One ANY method per route: the function answers 405 for a method a route lacks and the CORS
-# preflight for the allowed origins, so API Gateway never needs per-method copies.
+resource "aws_api_gateway_authorizer" "this" {
+  count = local.authorization == "COGNITO_USER_POOLS" ? 1 : 0
+
+  name            = "${var.name}-cognito"
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  type            = "COGNITO_USER_POOLS"
+  provider_arns   = var.cognito_user_pool_arns
+  identity_source = "method.request.header.Authorization"
+}
+
+# One ANY method per route: the function answers 405 for a method a route lacks, so API Gateway
+# never needs per-method copies. It carries the authorizer and the API key requirement.
 resource "aws_api_gateway_method" "this" {
+  for_each = local.routes
+
+  rest_api_id      = aws_api_gateway_rest_api.this.id
+  resource_id      = local.resource_ids[each.key]
+  http_method      = "ANY"
+  authorization    = local.authorization
+  authorizer_id    = try(aws_api_gateway_authorizer.this[0].id, null)
+  api_key_required = var.api_keys_enabled
+}
+
+# The CORS preflight carries no credentials, so it has its own method with no authorizer and no
+# key; the function answers it for the allowed origins only.
+resource "aws_api_gateway_method" "preflight" {
   for_each = local.routes
 
   rest_api_id   = aws_api_gateway_rest_api.this.id
   resource_id   = local.resource_ids[each.key]
-  http_method   = "ANY"
+  http_method   = "OPTIONS"
   authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "preflight" {
+  for_each = local.routes
+
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = local.resource_ids[each.key]
+  http_method             = aws_api_gateway_method.preflight[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = var.function_invoke_arn
 }
 
 resource "aws_api_gateway_integration" "this" {
@@ -95,8 +130,9 @@ resource "aws_api_gateway_deployment" "this" {
   triggers = {
     redeployment = sha1(jsonencode([
       local.resource_ids,
-      [for method in aws_api_gateway_method.this : method.id],
+      [for method in aws_api_gateway_method.this : [method.id, method.authorization, method.api_key_required]],
       [for integration in aws_api_gateway_integration.this : [integration.id, integration.uri]],
+      [for integration in aws_api_gateway_integration.preflight : [integration.id, integration.uri]],
     ]))
   }
 
@@ -199,4 +235,43 @@ resource "aws_api_gateway_account" "this" {
   cloudwatch_role_arn = aws_iam_role.api_gateway_logs[0].arn
 
   depends_on = [aws_iam_role_policy_attachment.api_gateway_logs]
+}
+
+# API keys for machine clients (CI jobs): one key, bound to this stage through a usage plan.
+resource "aws_api_gateway_api_key" "this" {
+  count = var.api_keys_enabled ? 1 : 0
+
+  name    = "${var.name}-client"
+  enabled = true
+  tags    = var.tags
+}
+
+resource "aws_api_gateway_usage_plan" "this" {
+  count = var.api_keys_enabled ? 1 : 0
+
+  name = "${var.name}-clients"
+  tags = var.tags
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.this.id
+    stage  = aws_api_gateway_stage.this.stage_name
+  }
+
+  throttle_settings {
+    rate_limit  = var.usage_plan.rate_limit
+    burst_limit = var.usage_plan.burst_limit
+  }
+
+  quota_settings {
+    limit  = var.usage_plan.quota_limit
+    period = var.usage_plan.quota_period
+  }
+}
+
+resource "aws_api_gateway_usage_plan_key" "this" {
+  count = var.api_keys_enabled ? 1 : 0
+
+  key_id        = aws_api_gateway_api_key.this[0].id
+  key_type      = "API_KEY"
+  usage_plan_id = aws_api_gateway_usage_plan.this[0].id
 }

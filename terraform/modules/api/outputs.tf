@@ -27,3 +27,19 @@ output "access_log_group_name" {
   description = "Name of the access log group, or null when access logs are off."
   value       = try(aws_cloudwatch_log_group.access[0].name, null)
 }
+
+output "authorization" {
+  description = "The methods' authorization: COGNITO_USER_POOLS or NONE."
+  value       = local.authorization
+}
+
+output "api_key_id" {
+  description = "ID of the API key for machine clients, or null when API keys are off."
+  value       = try(aws_api_gateway_api_key.this[0].id, null)
+}
+
+output "api_key_value" {
+  description = "The API key for machine clients, or null when API keys are off."
+  value       = try(aws_api_gateway_api_key.this[0].value, null)
+  sensitive   = true
+}

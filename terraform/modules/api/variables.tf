@@ -104,3 +104,39 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "cognito_user_pool_arns" {
+  type        = list(string)
+  description = "User pools whose ID tokens the API accepts (a COGNITO_USER_POOLS authorizer on every method but the CORS preflight). Empty: no authorizer."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.cognito_user_pool_arns : can(regex("^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]*:userpool/[A-Za-z0-9_-]+$", arn))])
+    error_message = "cognito_user_pool_arns must hold Cognito user pool ARNs."
+  }
+}
+
+variable "api_keys_enabled" {
+  type        = bool
+  description = "Require an API key (x-api-key) on every method but the preflight, with a usage plan for machine clients."
+  default     = false
+  nullable    = false
+}
+
+variable "usage_plan" {
+  type = object({
+    rate_limit   = optional(number, 10)
+    burst_limit  = optional(number, 20)
+    quota_limit  = optional(number, 10000)
+    quota_period = optional(string, "DAY")
+  })
+  description = "Throttling and quota of the API key's usage plan."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = contains(["DAY", "WEEK", "MONTH"], var.usage_plan.quota_period) && var.usage_plan.rate_limit > 0 && var.usage_plan.burst_limit >= 1 && var.usage_plan.quota_limit >= 1
+    error_message = "usage_plan needs positive limits and a quota_period of DAY, WEEK or MONTH."
+  }
+}

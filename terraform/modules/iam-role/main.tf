@@ -34,6 +34,17 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["${var.bucket_arn}/${var.key_prefix}*"]
   }
 
+  dynamic "statement" {
+    for_each = var.allow_downloads ? [1] : []
+
+    content {
+      sid       = "DownloadUnderPrefix"
+      effect    = "Allow"
+      actions   = ["s3:GetObject"]
+      resources = ["${var.bucket_arn}/${var.key_prefix}*"]
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"

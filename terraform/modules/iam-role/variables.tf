@@ -56,3 +56,10 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "allow_downloads" {
+  type        = bool
+  description = "Grant s3:GetObject under the prefix, for the opt-in download URLs."
+  default     = false
+  nullable    = false
+}

@@ -5,6 +5,10 @@
 "use strict";
 
 const elements = {
+  signInForm: document.getElementById("sign-in-form"),
+  email: document.getElementById("email"),
+  password: document.getElementById("password"),
+  signInStatus: document.getElementById("sign-in-status"),
   form: document.getElementById("upload-form"),
   input: document.getElementById("file-input"),
   dropZone: document.getElementById("drop-zone"),
@@ -34,6 +38,8 @@ const BROWSER_MANAGED_HEADERS = new Set(["content-length", "host"]);
 
 let chosenFile = null;
 let currentRun = null;
+// The signed-in user's Cognito ID token, kept in memory only: a reload signs in again.
+let idToken = null;
 
 // One press of Upload: its in-flight requests, and whether it was cancelled or has failed, so a
 // failure or a cancel stops every part of this run and nothing of an earlier run leaks into it.
@@ -113,10 +119,12 @@ function describeApiError(status, body) {
 
 async function callApi(config, method, path, body) {
   let response;
+  const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  if (idToken) headers.Authorization = idToken;
   try {
     response = await fetch(`${config.api_url}${path}`, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {
@@ -342,6 +350,54 @@ async function upload(file) {
     elements.button.disabled = chosenFile === null;
   }
 }
+
+// Cognito's own API, called from the page as a single-page app does (USER_PASSWORD_AUTH).
+async function signIn(config, email, password) {
+  let response;
+  try {
+    response = await fetch(config.cognito.endpoint, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+      },
+      body: JSON.stringify({
+        AuthFlow: "USER_PASSWORD_AUTH",
+        ClientId: config.cognito.client_id,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    });
+  } catch (cause) {
+    throw new UploadError("Could not reach the sign-in service.");
+  }
+  const answer = await response.json().catch(() => null);
+  if (!response.ok || !answer || !answer.AuthenticationResult) {
+    throw new UploadError(`Sign-in failed: ${(answer && answer.message) || "check your email and password"}.`);
+  }
+  return answer.AuthenticationResult.IdToken;
+}
+
+function requireSignIn(required) {
+  elements.signInForm.hidden = !required;
+  elements.input.disabled = required;
+  elements.button.disabled = required || chosenFile === null;
+}
+
+elements.signInForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  elements.signInStatus.textContent = "Signing in…";
+  try {
+    idToken = await signIn(await loadConfig(), elements.email.value.trim(), elements.password.value);
+    elements.password.value = "";
+    elements.signInStatus.textContent = "";
+    requireSignIn(false);
+    setStatus(`Signed in as ${elements.email.value.trim()}.`);
+  } catch (error) {
+    elements.signInStatus.textContent = error.message;
+  }
+});
+
+loadConfig().then((config) => requireSignIn(Boolean(config.cognito) && !idToken)).catch(() => {});
 
 elements.input.addEventListener("change", () => choose(elements.input.files[0]));
 elements.form.addEventListener("submit", (event) => {

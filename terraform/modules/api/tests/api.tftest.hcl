@@ -151,3 +151,42 @@ run "rejects_a_zero_burst" {
 
   expect_failures = [var.throttling_burst_limit]
 }
+
+run "cognito_guards_every_method_but_the_preflight" {
+  command = plan
+
+  variables {
+    cognito_user_pool_arns = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"]
+    api_keys_enabled       = true
+  }
+
+  assert {
+    condition     = alltrue([for method in aws_api_gateway_method.this : method.authorization == "COGNITO_USER_POOLS" && method.api_key_required])
+    error_message = "Every ANY method needs the ID token and the API key."
+  }
+
+  assert {
+    condition     = alltrue([for method in aws_api_gateway_method.preflight : method.http_method == "OPTIONS" && method.authorization == "NONE" && method.api_key_required != true])
+    error_message = "The CORS preflight carries no credentials and must stay open."
+  }
+
+  assert {
+    condition     = aws_api_gateway_authorizer.this[0].type == "COGNITO_USER_POOLS" && aws_api_gateway_authorizer.this[0].identity_source == "method.request.header.Authorization"
+    error_message = "The authorizer reads the ID token from the Authorization header."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_usage_plan_key.this) == 1 && one(aws_api_gateway_usage_plan.this[0].quota_settings).period == "DAY"
+    error_message = "API keys come with a usage plan bound to the stage."
+  }
+}
+
+run "rejects_a_pool_that_is_not_a_pool" {
+  command = plan
+
+  variables {
+    cognito_user_pool_arns = ["arn:aws:iam::123456789012:role/x"]
+  }
+
+  expect_failures = [var.cognito_user_pool_arns]
+}

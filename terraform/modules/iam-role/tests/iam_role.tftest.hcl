@@ -135,3 +135,19 @@ run "rejects_a_bucket_arn_with_a_key" {
 
   expect_failures = [var.bucket_arn]
 }
+
+run "downloads_add_get_object_under_the_prefix_only" {
+  command = plan
+
+  variables {
+    allow_downloads = true
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.actions == toset(["s3:GetObject"]) && statement.resources == toset(["arn:aws:s3:::uploads-test-bucket/uploads/*"])
+    ])
+    error_message = "Downloads need s3:GetObject on <bucket>/<prefix>* and nothing more."
+  }
+}

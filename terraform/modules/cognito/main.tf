@@ -1,0 +1,46 @@
+resource "aws_cognito_user_pool" "this" {
+  name                     = var.name
+  username_attributes      = ["email"]
+  auto_verified_attributes = ["email"]
+  deletion_protection      = "INACTIVE"
+  tags                     = var.tags
+
+  admin_create_user_config {
+    allow_admin_create_user_only = !var.allow_self_signup
+  }
+
+  password_policy {
+    minimum_length                   = var.password_minimum_length
+    require_lowercase                = true
+    require_uppercase                = true
+    require_numbers                  = true
+    require_symbols                  = true
+    temporary_password_validity_days = 3
+  }
+
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "verified_email"
+      priority = 1
+    }
+  }
+}
+
+# A public client for single-page apps and CLIs: no secret (it could not be kept), SRP and
+# password sign-in, refresh tokens, and no user-existence leaks on failed sign-in.
+resource "aws_cognito_user_pool_client" "this" {
+  name                          = var.name
+  user_pool_id                  = aws_cognito_user_pool.this.id
+  generate_secret               = false
+  prevent_user_existence_errors = "ENABLED"
+  explicit_auth_flows           = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  id_token_validity             = var.id_token_validity_minutes
+  access_token_validity         = var.id_token_validity_minutes
+  refresh_token_validity        = var.refresh_token_validity_days
+
+  token_validity_units {
+    id_token      = "minutes"
+    access_token  = "minutes"
+    refresh_token = "days"
+  }
+}
