@@ -81,7 +81,17 @@ def fmt(session: nox.Session) -> None:
 @nox.session
 def unit(session: nox.Session) -> None:
     """Run the unit tests (handler, signer, packaging, contract) with moto in-process."""
-    install(session, "pytest", "moto[s3]", "responses", "boto3", "requests", "pyyaml", "openapi-spec-validator")
+    install(
+        session,
+        "pytest",
+        "moto[s3]",
+        "responses",
+        "boto3",
+        "requests",
+        "pyyaml",
+        "pyjwt[crypto]",
+        "openapi-spec-validator",
+    )
     session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/unit",)))
 
 
