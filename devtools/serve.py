@@ -21,11 +21,15 @@ def instructions(served: ServedStack, coordinates: dict[str, Any]) -> str:
             {
                 "AuthFlow": "USER_PASSWORD_AUTH",
                 "ClientId": coordinates["client_id"],
-                "AuthParameters": {"USERNAME": served.demo_user.email, "PASSWORD": served.demo_user.password},
+                "AuthParameters": {"USERNAME": served.demo_user.email, "PASSWORD": "PASSWORD_FROM_LOCAL_STACK_JSON"},
             }
         )
+        # The password stays in build/local-stack.json; the printed command reads it from there.
+        reader = f'$(python3 -c \'import json; print(json.load(open("{COORDINATES_PATH}"))["demo_password"])\')'
+        body = body.replace("PASSWORD_FROM_LOCAL_STACK_JSON", "'\"${PW}\"'")
         sign_in = f"""
 Sign in (the page has a form; user {served.demo_user.email}, password in {COORDINATES_PATH.name}):
+  PW={reader}
   TOKEN=$(curl -s -X POST {served.stack.endpoint}/ -H 'Content-Type: application/x-amz-json-1.1' \\
        -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' -d '{body}' \\
        | python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["IdToken"])')

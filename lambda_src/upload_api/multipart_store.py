@@ -120,7 +120,8 @@ class Boto3MultipartStore:
         try:
             self._client.head_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            # Without s3:ListBucket (which the role does not get) S3 answers a missing key with 403.
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403", "AccessDenied"}:
                 return False
             raise
         return True
