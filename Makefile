@@ -60,13 +60,14 @@ plan: $(NOX) guard-terraform
 apply: test plan
 	$(NOX) -s apply -- $(EXAMPLE)
 
-.PHONY: lock  ## Re-pin requirements/dev.txt from requirements/dev.in
+.PHONY: lock  ## Re-pin requirements/*.txt from requirements/*.in
 lock: $(NOX)
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/dev.in -o $(LOCK)
+	$(VENV)/bin/uv pip compile --universal --python-version 3.12 requirements/localstack.in -o requirements/localstack.txt
 
 .PHONY: clean  ## Remove build output, nox environments and Terraform working files
 clean:
 	rm -rf build .nox .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find terraform -name .terraform -type d -prune -exec rm -rf {} +
-	find terraform -name 'moto_override.tf' -delete
+	find terraform -name 'local_endpoints_override.tf' -delete

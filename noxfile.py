@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR
+from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, s3_emulator
 from devtools import package as packaging
 from devtools import terraform as tf
 
@@ -115,10 +116,26 @@ def terraform(session: nox.Session) -> None:
             run_terraform(session, directory, "test", "-no-color")
 
 
+def prepare_s3_emulator(session: nox.Session) -> None:
+    """Build LocalStack's environment (Python 3.12+) for the signature-checking S3.
+
+    Without a Python 3.12+, CI fails here with the reason; elsewhere the local stack falls back to
+    moto's S3 and says so (tests that need signature checks then skip with a notice).
+    """
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if uv is None:
+        session.error("uv is missing from the bootstrap environment: run `make` targets, which install it")
+    if not s3_emulator.prepare_runtime(uv, log=session.log):
+        if os.environ.get("CI"):
+            session.error(s3_emulator.missing_runtime_message())
+        session.warn(f"NOTICE: {s3_emulator.missing_runtime_message()}")
+
+
 def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
-    """What every session that starts the local stack needs: terraform, its packages, the zip."""
+    """What every session that starts the local stack needs: terraform, its packages, S3, the zip."""
     require_terraform(session)
     install(session, *STACK_PACKAGES, *extra_packages)
+    prepare_s3_emulator(session)
     info = packaging.build(PACKAGE_ZIP)
     session.log(f"{info.path.name} sha256 {info.sha256_hex}")
 

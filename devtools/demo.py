@@ -1,15 +1,18 @@
 """`make demo`: the whole service on loopback, end to end, then nothing left behind.
 
-1. apply terraform/examples/local to a moto server and serve its API through the local gateway;
+1. apply terraform/examples/local to moto (control plane) and LocalStack's S3 (checks signatures),
+   and serve its API through the local gateway;
 2. the seed's flow over HTTP: GET /upload-url, then PUT the file to PUT_URL as `curl --upload-file` does;
 3. the v1 flow over HTTP: POST /uploads, then PUT with exactly the returned headers;
-4. read both objects back from the bucket; destroy; stop.
+4. S3 itself refuses a PUT that strays from what was signed (another content type);
+5. read both objects back from the bucket; destroy; stop.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -78,6 +81,23 @@ def v1_flow(served: ServedStack, auth: dict[str, str]) -> None:
     print(f"    {refused.status_code} {refused.json()}")
 
 
+def s3_refuses_a_changed_content_type(served: ServedStack, auth: dict[str, str]) -> None:
+    """The signature binds the content type: S3, not our code, refuses another one."""
+    request = {"content_type": "text/plain", "size": len(SAMPLE), "filename": "sample.txt"}
+    step("S3 checks what was signed: POST /uploads for text/plain, then PUT the bytes as text/html")
+    response = requests.post(f"{served.api_url}/uploads", json=request, headers=auth, timeout=30)
+    response.raise_for_status()
+    body = response.json()
+    headers = {**body["headers"], "Content-Type": "text/html"}
+    put = requests.put(body["url"], data=SAMPLE, headers=headers, timeout=30)
+    code = re.search(r"<Code>([^<]+)</Code>", put.text)
+    print(f"    {put.status_code} from S3: {code.group(1) if code else put.text[:80]}")
+    if not served.stack.s3.checks_signatures:
+        print("    NOTICE: this S3 is moto's, which checks no signature: the PUT above was stored anyway")
+    elif put.ok:
+        raise SystemExit("S3 stored a PUT whose content type differs from the signed one")
+
+
 def signed_in(served: ServedStack) -> dict[str, str]:
     """Sign in as the demo user (Cognito on moto) and show what happens without a token."""
     if served.demo_user is None:
@@ -92,14 +112,21 @@ def signed_in(served: ServedStack) -> dict[str, str]:
 
 
 def main() -> int:
-    step("Starting the local stack: moto on 127.0.0.1, terraform apply of terraform/examples/local, the gateway")
+    step(
+        "Starting the local stack: moto and LocalStack's S3 on 127.0.0.1, "
+        "terraform apply of terraform/examples/local, the gateway"
+    )
     with served_stack(log=lambda line: print(f"    {line}", flush=True)) as served:
         print(f"    API {served.api_url}")
         auth = signed_in(served)
         seed_flow(served, auth)
         v1_flow(served, auth)
+        s3_refuses_a_changed_content_type(served, auth)
         step("Tearing everything down")
-    print("\nDemo finished: both uploads landed, the stack is destroyed and every server is stopped.")
+    print(
+        "\nDemo finished: both uploads landed, S3 refused the changed one, "
+        "the stack is destroyed and every server is stopped."
+    )
     return 0
 
 

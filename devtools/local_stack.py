@@ -1,4 +1,7 @@
-"""The deployed stack on loopback: a moto server with ``terraform/examples/local`` applied to it.
+"""The deployed stack on loopback: ``terraform/examples/local`` applied to moto and an S3 emulator.
+
+moto answers the control plane (IAM, Lambda, API Gateway, Cognito, logs); S3 is LocalStack's,
+which checks signatures, expiry and signed headers as real S3 does (see :mod:`devtools.s3_emulator`).
 
 Terraform runs in a private copy of ``terraform/`` under ``build/stacks/``, so concurrent runs
 (a demo beside a test session) never share state or override files, and the repository's own
@@ -22,6 +25,7 @@ import boto3
 from devtools import BUILD_DIR, PACKAGE_ZIP, TERRAFORM_DIR
 from devtools import terraform as tf
 from devtools.moto_server import moto_server
+from devtools.s3_emulator import S3Endpoint, s3_emulator
 
 LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
@@ -32,23 +36,24 @@ class LocalStack:
     """Where the local deployment lives and what Terraform said about it."""
 
     endpoint: str
+    s3: S3Endpoint
     region: str
     workdir: Path
     outputs: Mapping[str, Any]
     variables: Mapping[str, str]
 
     def client(self, service: str) -> Any:
-        """A boto3 client for ``service`` on the moto server."""
+        """A boto3 client for ``service`` on the local stack (S3 on the emulator, the rest on moto)."""
         return boto3.client(  # type: ignore[call-overload]  # any service name, typed per call site
             service,
-            endpoint_url=self.endpoint,
+            endpoint_url=self.s3.url if service == "s3" else self.endpoint,
             region_name=self.region,
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
     def function_environment(self, name: str) -> dict[str, str]:
-        """The process environment the deployed function ``name`` would run with, pointed at moto."""
+        """The process environment the deployed function ``name`` would run with, on the local stack."""
         configuration = self.client("lambda").get_function_configuration(FunctionName=name)
         variables: dict[str, str] = configuration.get("Environment", {}).get("Variables", {})
         return {
@@ -56,7 +61,7 @@ class LocalStack:
             **LOCAL_CREDENTIALS,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
-            "AWS_ENDPOINT_URL_S3": self.endpoint,
+            "AWS_ENDPOINT_URL_S3": self.s3.url,
             "AWS_LAMBDA_FUNCTION_NAME": name,
         }
 
@@ -97,7 +102,7 @@ def _copy_terraform_tree(destination: Path) -> None:
 def local_stack(
     *, package: Path = PACKAGE_ZIP, variables: Mapping[str, str] | None = None, log: Any = print
 ) -> Iterator[LocalStack]:
-    """Start moto, apply the local example to it, yield the stack; destroy and stop on exit."""
+    """Start moto and the S3 emulator, apply the local example, yield the stack; destroy and stop on exit."""
     if not package.is_file():
         raise FileNotFoundError(f"{package} does not exist: build it first with `nox -s package`")
     run_dir = BUILD_DIR / "stacks" / uuid.uuid4().hex[:12]
@@ -105,8 +110,11 @@ def local_stack(
     workdir = run_dir / "terraform" / "examples" / "local"
     all_variables = {"package_path": str(package.resolve()), "region": LOCAL_REGION, **(variables or {})}
     try:
-        with moto_server(log_path=run_dir / "moto.log") as endpoint:
-            tf.write_moto_override(workdir, endpoint)
+        with (
+            moto_server(log_path=run_dir / "moto.log") as endpoint,
+            s3_emulator(endpoint, run_dir, log=log) as s3,
+        ):
+            tf.write_endpoint_override(workdir, dict.fromkeys(tf.LOCAL_SERVICES, endpoint) | {"s3": s3.url})
             log(f"moto server on {endpoint}; terraform init in {workdir}")
             tf.run(workdir, ["init", "-input=false", "-no-color"])
             applied = False
@@ -116,6 +124,7 @@ def local_stack(
                 applied = True
                 yield LocalStack(
                     endpoint=endpoint,
+                    s3=s3,
                     region=LOCAL_REGION,
                     workdir=workdir,
                     outputs=tf.outputs(workdir),

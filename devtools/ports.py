@@ -6,6 +6,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 LOOPBACK = "127.0.0.1"
 
@@ -17,10 +18,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_http(url: str, *, timeout: float = 30.0) -> None:
-    """Wait until ``url`` answers any HTTP status, or raise :class:`TimeoutError`."""
+def wait_for_http(url: str, *, timeout: float = 30.0, alive: Callable[[], bool] = lambda: True) -> None:
+    """Wait until ``url`` answers any HTTP status, or raise :class:`TimeoutError`.
+
+    ``alive`` tells whether the server's process still runs: one that died fails at once.
+    """
     deadline = time.monotonic() + timeout
     while True:
+        if not alive():
+            raise RuntimeError(f"the server for {url} exited before it answered")
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1 URL)
                 return

@@ -30,9 +30,9 @@ MIRROR_CANDIDATES = (
 )
 CLI_CONFIG_PATH = BUILD_DIR / "terraform.rc"
 
-OVERRIDE_FILE_NAME = "moto_override.tf"
-# The services our configuration touches; each is sent to the local endpoint.
-MOTO_SERVICES = ("apigateway", "cloudwatch", "cognitoidp", "iam", "kms", "lambda", "logs", "s3", "sts")
+OVERRIDE_FILE_NAME = "local_endpoints_override.tf"
+# The services our configuration touches; each is sent to a local endpoint.
+LOCAL_SERVICES = ("apigateway", "cloudwatch", "cognitoidp", "iam", "kms", "lambda", "logs", "s3", "sts")
 
 
 class TerraformMissing(RuntimeError):
@@ -123,16 +123,20 @@ def outputs(directory: Path) -> dict[str, Any]:
     return {name: item["value"] for name, item in raw.items()}
 
 
-def write_moto_override(directory: Path, endpoint: str) -> Path:
-    """Point the configuration in ``directory`` at a moto server, as tflocal does.
+def write_endpoint_override(directory: Path, endpoints: Mapping[str, str]) -> Path:
+    """Point the configuration in ``directory`` at local endpoints (service -> URL), as tflocal does.
 
-    The file overrides the example's own ``provider "aws"`` block, so that block stays the one a
-    platform team applies; it is gitignored and removed by :func:`remove_moto_override`.
+    Every service of :data:`LOCAL_SERVICES` needs an endpoint. The file overrides the example's own
+    ``provider "aws"`` block, so that block stays the one a platform team applies; it is
+    gitignored and lives only in the private copy the local stack applies.
     """
-    endpoints = "\n".join(f"    {service} = {json.dumps(endpoint)}" for service in MOTO_SERVICES)
+    missing = set(LOCAL_SERVICES) - set(endpoints)
+    if missing:
+        raise ValueError(f"no local endpoint for {', '.join(sorted(missing))}")
+    lines = "\n".join(f"    {service} = {json.dumps(endpoints[service])}" for service in LOCAL_SERVICES)
     path = directory / OVERRIDE_FILE_NAME
     path.write_text(
-        "# Written by devtools/terraform.py for a run against a local moto server. Not committed.\n"
+        "# Written by devtools/terraform.py for a run against the local stack. Not committed.\n"
         'provider "aws" {\n'
         '  access_key                  = "test"\n'
         '  secret_key                  = "test"\n'
@@ -141,13 +145,8 @@ def write_moto_override(directory: Path, endpoint: str) -> Path:
         "  skip_requesting_account_id  = true\n"
         "  s3_use_path_style           = true\n"
         "  endpoints {\n"
-        f"{endpoints}\n"
+        f"{lines}\n"
         "  }\n"
         "}\n"
     )
     return path
-
-
-def remove_moto_override(directory: Path) -> None:
-    """Remove the override written by :func:`write_moto_override`, if any."""
-    (directory / OVERRIDE_FILE_NAME).unlink(missing_ok=True)

@@ -1,0 +1,194 @@
+"""The S3 under the local stack: LocalStack's S3 provider, which checks what we sign.
+
+moto serves the control plane (IAM, Lambda, API Gateway, Cognito, logs) but checks no signature,
+expiry, signed header or checksum: a test that only sees moto store bytes proves nothing about a
+URL. LocalStack's S3 does check them, as real S3 does, and runs on the host from PyPI with no
+Docker. It needs Python 3.12 or newer, so it lives in an environment of its own
+(:data:`RUNTIME_DIR`, built from ``requirements/localstack.txt`` by :func:`prepare_runtime`).
+
+Where no Python 3.12+ exists (a laptop), :func:`s3_emulator` falls back to moto's S3 and says
+loudly that signatures are not checked; in CI (``CI`` set) it refuses to.
+
+LocalStack listens on every interface whatever host it is given, so it is stopped by its pid
+(with its whole process group) when the context ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from devtools import REPO_ROOT
+from devtools.ports import LOOPBACK, free_port, wait_for_http
+
+MIN_PYTHON = (3, 12)
+PYTHON_ENV = "S3_EMULATOR_PYTHON"  # an interpreter of 3.12+ to build the runtime with
+LOCK_FILE = REPO_ROOT / "requirements" / "localstack.txt"
+RUNTIME_DIR = REPO_ROOT / ".nox" / "s3-emulator"
+RUNTIME_PYTHON = RUNTIME_DIR / "bin" / "python"
+_RUNTIME_STAMP = RUNTIME_DIR / ".installed-from"
+
+# What LocalStack needs to run on a host with no network, writing only under its state folder.
+_LOCALSTACK_SETTINGS = {
+    "SERVICES": "s3",
+    "S3_SKIP_SIGNATURE_VALIDATION": "0",  # the point of it all
+    "EAGER_SERVICE_LOADING": "1",  # S3 ready when health answers, not on the first request
+    "OVERRIDE_IN_DOCKER": "0",  # host paths (under FILESYSTEM_ROOT), even inside a container
+    "DNS_ADDRESS": "0",  # no DNS server of its own
+    "SKIP_SSL_CERT_DOWNLOAD": "1",
+    "DISABLE_EVENTS": "1",  # no analytics
+}
+
+
+class NoSignatureCheckingS3(RuntimeError):
+    """No Python 3.12+ (or no runtime) for LocalStack, where falling back to moto is not allowed."""
+
+
+@dataclass(frozen=True)
+class S3Endpoint:
+    """Where the local stack's S3 answers, and whether it checks signatures."""
+
+    url: str
+    checks_signatures: bool
+    name: str
+
+
+def _version_of(python: str) -> tuple[int, int] | None:
+    """``python``'s (major, minor), or ``None`` when it does not run (a pyenv shim with no version)."""
+    try:
+        result = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    major, minor = result.stdout.split()
+    return int(major), int(minor)
+
+
+def _candidates(environ: Mapping[str, str]) -> Iterator[str]:
+    if environ.get(PYTHON_ENV):
+        yield environ[PYTHON_ENV]
+        return
+    yield sys.executable
+    for name in ("python3.14", "python3.13", "python3.12"):
+        found = shutil.which(name)
+        if found:
+            yield found
+    # pyenv keeps versions it does not select; uv does not look there by itself.
+    pyenv_root = Path(environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    for python in sorted((pyenv_root / "versions").glob("3.*/bin/python3"), reverse=True):
+        yield str(python)
+
+
+def find_python(environ: Mapping[str, str] = os.environ) -> str | None:
+    """An interpreter of Python 3.12 or newer (``S3_EMULATOR_PYTHON`` first), or ``None``."""
+    for candidate in _candidates(environ):
+        version = _version_of(candidate)
+        if version is not None and version >= MIN_PYTHON:
+            return candidate
+    return None
+
+
+def _lock_digest(python: str) -> str:
+    return hashlib.sha256(LOCK_FILE.read_bytes() + python.encode()).hexdigest()
+
+
+def prepare_runtime(uv: str, log: Callable[[str], None] = print, environ: Mapping[str, str] = os.environ) -> bool:
+    """Build (or reuse) LocalStack's environment from the lock file; ``False`` without a Python 3.12+."""
+    python = find_python(environ)
+    if python is None:
+        return False
+    digest = _lock_digest(python)
+    if RUNTIME_PYTHON.is_file() and _RUNTIME_STAMP.is_file() and _RUNTIME_STAMP.read_text() == digest:
+        return True
+    log(f"building the S3 emulator's environment (LocalStack) with {python} in {RUNTIME_DIR}")
+    shutil.rmtree(RUNTIME_DIR, ignore_errors=True)
+    subprocess.run([uv, "venv", "--quiet", "--python", python, str(RUNTIME_DIR)], check=True)
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(RUNTIME_PYTHON), "-r", str(LOCK_FILE)], check=True)
+    _RUNTIME_STAMP.write_text(digest)
+    return True
+
+
+def missing_runtime_message() -> str:
+    return (
+        f"no Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]}+ was found for LocalStack's S3, the S3 that checks signatures "
+        f"(looked at ${PYTHON_ENV}, python3.14/3.13/3.12 on PATH and pyenv's versions). Install one, or set "
+        f"{PYTHON_ENV}=/path/to/python3.12, and run through nox (`make test`, `make demo`), which builds "
+        f"{RUNTIME_DIR.relative_to(REPO_ROOT)} from {LOCK_FILE.relative_to(REPO_ROOT)}"
+    )
+
+
+@contextmanager
+def localstack_s3(state_dir: Path, log_path: Path | None = None) -> Iterator[str]:
+    """Start LocalStack's S3 (signature validation on) on a free loopback port; yield its URL."""
+    port = free_port()
+    endpoint = f"http://{LOOPBACK}:{port}"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # Nothing of the outer AWS configuration leaks in: it checks signatures against the secret
+    # `test` for access keys it does not know, which is what the local stack signs with.
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "LOCALSTACK_"))}
+    env |= _LOCALSTACK_SETTINGS | {
+        "GATEWAY_LISTEN": f"{LOOPBACK}:{port}",
+        "LOCALSTACK_HOST": f"{LOOPBACK}:{port}",
+        "FILESYSTEM_ROOT": str(state_dir),
+    }
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [str(RUNTIME_PYTHON), "-m", "localstack.runtime.main"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # Ctrl-C reaches us; we stop it after `terraform destroy` used it
+    )
+    try:
+        wait_for_http(f"{endpoint}/_localstack/health", timeout=60, alive=lambda: process.poll() is None)
+        yield endpoint
+    finally:
+        _stop(process)
+        if log_path:
+            log.close()  # type: ignore[union-attr]
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to its process group (it stops in about 3 s), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def s3_emulator(
+    moto_endpoint: str, state_dir: Path, log: Callable[[str], None] = print, environ: Mapping[str, str] = os.environ
+) -> Iterator[S3Endpoint]:
+    """The signature-checking S3 when its runtime is built; else moto's S3, loudly, except in CI."""
+    if RUNTIME_PYTHON.is_file():
+        with localstack_s3(state_dir / "localstack", state_dir / "localstack.log") as url:
+            log(f"S3 on LocalStack at {url} (signatures, expiry and signed headers are checked)")
+            yield S3Endpoint(url=url, checks_signatures=True, name="localstack")
+        return
+    if environ.get("CI"):
+        raise NoSignatureCheckingS3(missing_runtime_message())
+    log("NOTICE: " + missing_runtime_message())
+    log("NOTICE: falling back to moto's S3, which checks NO signature, expiry or signed header")
+    yield S3Endpoint(url=moto_endpoint, checks_signatures=False, name="moto")
