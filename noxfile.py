@@ -141,16 +141,16 @@ def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
 
 
 def run_stack_tests(session: nox.Session, *paths: str) -> None:
-    """Run ``paths`` against one shared moto deployment, with the client installed."""
+    """Run ``paths`` against one shared local deployment, with the client installed."""
     prepare_local_stack(session)
-    install(session, ".")  # the command-line client, so tests run its real entry point
+    install(session, ".", "time-machine")  # the client's real entry point; a clock for expired URLs
     session.run("pytest", *PYTEST_STRICT, *(session.posargs or paths))
 
 
 @nox.session
 def integration(session: nox.Session) -> None:
-    """Apply the stack to moto, test it over HTTP through the local gateway and in Chromium."""
-    run_stack_tests(session, "tests/integration", "tests/browser")
+    """Apply the local stack; test it over HTTP, against S3's own refusals and in Chromium."""
+    run_stack_tests(session, "tests/integration", "tests/conformance", "tests/browser")
 
 
 @nox.session(default=False)

@@ -35,11 +35,17 @@ Sign in (the page has a form; user {served.demo_user.email}, password in {COORDI
        | python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["IdToken"])')
 """
         auth = ' -H "Authorization: $TOKEN"'
+    s3_note = (
+        "LocalStack: signatures, expiry and signed headers are checked"
+        if served.stack.s3.checks_signatures
+        else "moto: NO signature is checked"
+    )
     return f"""
 The local stack is up.
   API:           {api}
   Uploader page: {served.page_url}
-  AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key)
+  AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key; moto)
+  S3 endpoint:   {served.stack.s3.url}  ({s3_note})
   Bucket:        {coordinates["bucket"]}
   Coordinates:   {COORDINATES_PATH}
 {sign_in}
@@ -50,7 +56,8 @@ and the v1 flow:
   curl -s -X POST {api}/uploads{auth} -H 'Content-Type: application/json' \\
        -d '{{"content_type": "text/plain", "size": 5}}'
 List what landed:
-  aws --endpoint-url {served.stack.endpoint} s3 ls s3://{coordinates["bucket"]} --recursive
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
+  aws --endpoint-url {served.stack.s3.url} s3 ls s3://{coordinates["bucket"]} --recursive
 
 Ctrl-C (or SIGTERM) tears everything down."""
 
@@ -63,7 +70,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    print("Starting the local stack (moto, terraform apply, gateway, uploader page)…", flush=True)
+    print("Starting the local stack (moto, LocalStack's S3, terraform apply, gateway, uploader page)…", flush=True)
     with served_stack(log=lambda line: print(f"  {line}", flush=True)) as served:
         coordinates = served.coordinates()
         COORDINATES_PATH.write_text(json.dumps(coordinates, indent=2) + "\n")

@@ -1,4 +1,4 @@
-"""The whole local stack, served: moto with the applied Terraform, the gateway, the uploader page.
+"""The whole local stack, served: the applied Terraform (moto, LocalStack's S3), the gateway, the page.
 
 Used by `make demo`, `make serve`, the integration tests and the browser tests, so all of them
 exercise the same path a user does.
@@ -67,6 +67,8 @@ class ServedStack:
             "api_url": self.api_url,
             "page_url": self.page_url,
             "aws_endpoint": self.stack.endpoint,
+            "s3_endpoint": self.stack.s3.url,
+            "s3_checks_signatures": self.stack.s3.checks_signatures,
             "region": self.stack.region,
             "bucket": self.stack.outputs["bucket_name"],
         }
