@@ -79,13 +79,13 @@ def _version_of(python: str) -> tuple[int, int] | None:
     return int(major), int(minor)
 
 
-def _candidates(environ: Mapping[str, str]) -> Iterator[str]:
+def _candidates(environ: Mapping[str, str], current: str) -> Iterator[str]:
     if environ.get(PYTHON_ENV):
         yield environ[PYTHON_ENV]
         return
-    yield sys.executable
+    yield current
     for name in ("python3.14", "python3.13", "python3.12"):
-        found = shutil.which(name)
+        found = shutil.which(name, path=environ.get("PATH"))
         if found:
             yield found
     # pyenv keeps versions it does not select; uv does not look there by itself.
@@ -94,9 +94,13 @@ def _candidates(environ: Mapping[str, str]) -> Iterator[str]:
         yield str(python)
 
 
-def find_python(environ: Mapping[str, str] = os.environ) -> str | None:
-    """An interpreter of Python 3.12 or newer (``S3_EMULATOR_PYTHON`` first), or ``None``."""
-    for candidate in _candidates(environ):
+def find_python(environ: Mapping[str, str] = os.environ, current: str = sys.executable) -> str | None:
+    """An interpreter of Python 3.12 or newer, or ``None``.
+
+    ``S3_EMULATOR_PYTHON`` when set (and only it), else the ``current`` one, ``python3.1x`` on
+    ``PATH`` (a pyenv shim that refuses to run is passed over) and pyenv's versions.
+    """
+    for candidate in _candidates(environ, current):
         version = _version_of(candidate)
         if version is not None and version >= MIN_PYTHON:
             return candidate

@@ -15,9 +15,11 @@ import sys
 from typing import Any
 
 import jwt
+import requests
 
 from devtools.deployed_function import DeployedFunction
 from devtools.proxy_events import proxy_event
+from tests.conformance.s3_answers import s3_error
 
 SECONDS_AGO = 700
 
@@ -71,3 +73,9 @@ def answer_in_the_past(
     assert response["statusCode"] in (200, 201), response
     answer: dict[str, Any] = json.loads(response["body"])
     return answer
+
+
+def assert_expired(response: requests.Response) -> None:
+    """S3 refused the request because its URL expired (not for any other reason)."""
+    assert s3_error(response) == (403, "AccessDenied")
+    assert "Request has expired" in response.text, response.text

@@ -1,6 +1,7 @@
-# What `make demo`, `make serve` and the integration tests apply to a moto server on loopback.
-# They write moto_override.tf beside this file at run time to point the provider at moto, so
-# the provider block below stays the one you would use against AWS.
+# What `make demo`, `make serve` and the integration tests apply on loopback: moto for the control
+# plane, LocalStack's S3 (signatures checked) for the bucket. They write
+# local_endpoints_override.tf beside this file at run time to point the provider at them, so the
+# provider block below stays the one you would use against AWS.
 
 provider "aws" {
   region = var.region
@@ -36,7 +37,6 @@ module "uploads" {
   create_api_gateway_account_role = false
   # Throwaway buckets: destroy them even with uploads inside.
   force_destroy = true
-  # moto serves plain HTTP on loopback and enforces bucket policies without their conditions,
-  # so the deny-without-TLS policy would deny every request. Real deployments keep it on.
-  enforce_tls = false
+  # enforce_tls stays on (the default), as in production: the bucket lives on LocalStack's S3,
+  # which stores the deny-without-TLS policy but does not evaluate bucket policies.
 }
