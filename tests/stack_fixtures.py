@@ -1,4 +1,4 @@
-"""Fixtures for one deployment to a moto server, served through the local gateway, shared by
+"""Fixtures for one deployment to the local stack (moto, LocalStack's S3), served through the local gateway, shared by
 every integration and browser test in a pytest run (an apply costs about a minute).
 
 The stack is destroyed and every server stopped when the session ends, even after a failure.
@@ -21,7 +21,7 @@ TEST_ORIGIN = "http://127.0.0.1:9"
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[ServedStack]:
-    """terraform/examples/local applied to a fresh moto server, its API on the local gateway."""
+    """terraform/examples/local applied to fresh emulators, its API on the local gateway."""
     if not PACKAGE_ZIP.is_file():
         pytest.fail(f"{PACKAGE_ZIP} is missing: run `nox -s integration`, which builds it first")
     with served_stack(log=lambda line: print(line, flush=True), extra_origins=(TEST_ORIGIN,)) as running:
@@ -30,7 +30,7 @@ def served() -> Iterator[ServedStack]:
 
 @pytest.fixture(scope="session")
 def stack(served: ServedStack) -> LocalStack:
-    """The Terraform deployment on moto."""
+    """The Terraform deployment on the local stack."""
     return served.stack
 
 

@@ -1,4 +1,4 @@
-"""What `terraform apply` created on the moto server matches the code, the contract and itself."""
+"""What `terraform apply` created on the local stack matches the code, the contract and itself."""
 
 from __future__ import annotations
 
@@ -93,8 +93,12 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     )
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
-    # The deny-without-TLS policy is off in examples/local only (moto serves plain HTTP and
-    # ignores policy conditions); terraform test proves the modules attach it by default.
+    # The deny-without-TLS policy is attached here as in production (enforce_tls defaults on).
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert any(
+        statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for statement in policy["Statement"]
+    )
     cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
     assert {"PUT", "POST"} <= set(cors[0]["AllowedMethods"])
     assert "ETag" in cors[0]["ExposeHeaders"]
@@ -102,7 +106,7 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
 
 
-# Attributes moto does not store, so a plan after the apply wants to set them again. Each entry
+# Attributes the emulators do not store (today only moto's Lambda), so a plan after the apply wants to set them again. Each entry
 # names the resource, the attribute and why; anything else that differs fails the test.
 KNOWN_MOTO_GAPS = {
     # moto's Lambda (5.2.x) neither stores nor returns LoggingConfig (Lambda's native JSON logs).

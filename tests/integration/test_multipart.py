@@ -1,4 +1,4 @@
-"""Multipart uploads through the local gateway and moto, with the command-line client."""
+"""Multipart uploads through the local gateway and the local stack's S3, with the command-line client."""
 
 from __future__ import annotations
 
