@@ -106,8 +106,9 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
 
 
-# Attributes the emulators do not store (today only moto's Lambda), so a plan after the apply wants to set them again. Each entry
-# names the resource, the attribute and why; anything else that differs fails the test.
+# Attributes the emulators do not store (today only moto's Lambda), so a plan after the apply
+# wants to set them again. Each entry names the resource, the attribute and why; anything else
+# that differs fails the test.
 KNOWN_MOTO_GAPS = {
     # moto's Lambda (5.2.x) neither stores nor returns LoggingConfig (Lambda's native JSON logs).
     "module.uploads.module.function.aws_lambda_function.this": {"logging_config"},
