@@ -20,7 +20,7 @@ $(NOX): $(LOCK)
 
 .PHONY: guard-terraform
 guard-terraform:
-	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.6 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
+	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.11 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
 
 .PHONY: guard-chromium
 guard-chromium:
