@@ -40,9 +40,9 @@ demo: $(NOX) guard-terraform
 serve: $(NOX) guard-terraform
 	$(NOX) -s serve
 
-.PHONY: test  ## Lint, unit tests, package, Terraform checks, the moto integration and browser tests
+.PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, moto integration and browser tests
 test: $(NOX) guard-terraform guard-chromium
-	$(NOX) -s lint unit package terraform integration
+	$(NOX) -s lint unit unit-runtimes package terraform integration
 
 .PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)
 package: $(NOX)

@@ -37,11 +37,16 @@ def documented(readme: str, heading: str) -> list[str]:
 
 
 def test_every_configuration_is_checked() -> None:
-    names = {path.relative_to(TERRAFORM_DIR).as_posix() for path in CONFIGURATIONS}
+    names = {relative(path) for path in CONFIGURATIONS}
     assert {"modules/github-oidc", "examples/ci-backend", "examples/complete", "modules/bucket"} <= names
 
 
-@pytest.mark.parametrize("directory", CONFIGURATIONS, ids=lambda path: path.relative_to(TERRAFORM_DIR).as_posix() or ".")
+def relative(path: Path) -> str:
+    """A configuration's test id: its path under terraform/ ('.' for the root composition)."""
+    return path.relative_to(TERRAFORM_DIR).as_posix()
+
+
+@pytest.mark.parametrize("directory", CONFIGURATIONS, ids=relative)
 @pytest.mark.parametrize(("heading", "kind"), [("Inputs", "variable"), ("Outputs", "output")])
 def test_readme_tables_match_the_code(directory: Path, heading: str, kind: str) -> None:
     readme = (directory / "README.md").read_text()
