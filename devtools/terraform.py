@@ -95,7 +95,7 @@ def terraform_binary() -> str:
     found = shutil.which("terraform")
     if found is None:
         raise TerraformMissing(
-            "terraform is not installed: get 1.6 or newer from "
+            "terraform is not installed: get 1.11 or newer from "
             "https://developer.hashicorp.com/terraform/install and put it on PATH"
         )
     return found

@@ -18,6 +18,10 @@ locals {
   user_pool_arns = var.authorization != "cognito" ? [] : (
     local.create_user_pool ? [module.cognito[0].user_pool_arn] : [var.existing_user_pool.arn]
   )
+  # The bucket the role and the function are scoped to: the one created here, or yours.
+  bucket_name   = var.create_bucket ? module.bucket[0].bucket_name : data.aws_s3_bucket.existing[0].id
+  bucket_arn    = var.create_bucket ? module.bucket[0].bucket_arn : data.aws_s3_bucket.existing[0].arn
+  bucket_region = var.create_bucket ? data.aws_region.current.name : data.aws_s3_bucket.existing[0].region
 }
 
 check "authorization" {
@@ -40,6 +44,7 @@ module "cognito" {
 
 module "bucket" {
   source = "./modules/bucket"
+  count  = var.create_bucket ? 1 : 0
 
   bucket_name                            = var.bucket_name
   allowed_origins                        = var.allowed_origins
@@ -51,11 +56,24 @@ module "bucket" {
   tags                                   = var.tags
 }
 
+# Before create_bucket the module had no count: keep existing states' bucket where it is.
+moved {
+  from = module.bucket
+  to   = module.bucket[0]
+}
+
+# Bring your own bucket: read it, never manage it (its CORS, encryption, policy and lifecycle
+# are left as they are; the README lists what the service needs of them).
+data "aws_s3_bucket" "existing" {
+  count  = var.create_bucket ? 0 : 1
+  bucket = var.bucket_name
+}
+
 module "iam_role" {
   source = "./modules/iam-role"
 
   role_name       = "${var.name}-signer"
-  bucket_arn      = module.bucket.bucket_arn
+  bucket_arn      = local.bucket_arn
   key_prefix      = var.key_prefix
   log_group_arn   = module.function.log_group_arn
   kms_key_arn     = var.kms_key_arn
@@ -78,8 +96,8 @@ module "function" {
 
   # The handler's whole configuration; it validates these at cold start.
   environment = {
-    UPLOAD_BUCKET                   = module.bucket.bucket_name
-    UPLOAD_BUCKET_REGION            = data.aws_region.current.name
+    UPLOAD_BUCKET                   = local.bucket_name
+    UPLOAD_BUCKET_REGION            = local.bucket_region
     UPLOAD_KEY_PREFIX               = var.key_prefix
     UPLOAD_URL_EXPIRY_SECONDS       = tostring(var.url_expiry_seconds)
     UPLOAD_MAX_SIZE_BYTES           = tostring(var.max_upload_size_bytes)

@@ -14,13 +14,13 @@ output "upload_url_endpoint" {
 }
 
 output "bucket_name" {
-  description = "Name of the upload bucket."
-  value       = module.bucket.bucket_name
+  description = "Name of the upload bucket (created here, or yours with create_bucket = false)."
+  value       = local.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the upload bucket."
-  value       = module.bucket.bucket_arn
+  value       = local.bucket_arn
 }
 
 output "key_prefix" {

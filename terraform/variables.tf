@@ -18,6 +18,13 @@ variable "bucket_name" {
   }
 }
 
+variable "create_bucket" {
+  type        = bool
+  description = "Create the upload bucket. false: use your existing bucket named bucket_name, scope the role and the function to it, and leave its settings alone (it needs CORS for allowed_origins, Block Public Access, default encryption and a lifecycle rule aborting incomplete multipart uploads). kms_key_arn then only grants the role your bucket's key; enforce_tls, versioning_enabled, force_destroy and abort_incomplete_multipart_upload_days apply only to a created bucket."
+  default     = true
+  nullable    = false
+}
+
 variable "package_path" {
   type        = string
   description = "Path of the deployment zip built by `make package` (build/lambda.zip)."

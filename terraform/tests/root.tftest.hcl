@@ -14,7 +14,7 @@ mock_provider "aws" {
 
 # Known at plan time so the function's environment can be asserted (Terraform 1.11+).
 override_resource {
-  target          = module.bucket.aws_s3_bucket.this
+  target          = module.bucket[0].aws_s3_bucket.this
   override_during = plan
   values = {
     id  = "uploads-test-bucket"
@@ -424,4 +424,57 @@ run "rejects_an_unknown_authorization" {
   }
 
   expect_failures = [var.authorization]
+}
+
+run "brings_its_own_bucket" {
+  command = plan
+
+  variables {
+    create_bucket = false
+    bucket_name   = "acme-existing-uploads"
+  }
+
+  override_data {
+    target = data.aws_s3_bucket.existing[0]
+    values = {
+      id     = "acme-existing-uploads"
+      arn    = "arn:aws:s3:::acme-existing-uploads"
+      region = "eu-central-1"
+    }
+  }
+
+  assert {
+    condition     = length(module.bucket) == 0
+    error_message = "With create_bucket = false no bucket (nor any of its settings) is managed."
+  }
+
+  assert {
+    condition     = output.bucket_name == "acme-existing-uploads" && output.bucket_arn == "arn:aws:s3:::acme-existing-uploads"
+    error_message = "The role is scoped to, and the outputs name, the existing bucket."
+  }
+
+  assert {
+    condition     = module.function.environment["UPLOAD_BUCKET"] == "acme-existing-uploads" && module.function.environment["UPLOAD_BUCKET_REGION"] == "eu-central-1"
+    error_message = "The function signs for the existing bucket, in that bucket's own region."
+  }
+}
+
+run "creates_the_bucket_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.bucket) == 1 && length(data.aws_s3_bucket.existing) == 0
+    error_message = "By default the bucket module creates the bucket and no existing one is read."
+  }
+}
+
+run "an_existing_bucket_name_still_follows_the_s3_rules" {
+  command = plan
+
+  variables {
+    create_bucket = false
+    bucket_name   = "Not_A_Bucket"
+  }
+
+  expect_failures = [var.bucket_name]
 }

@@ -62,3 +62,13 @@ output "kms_key_arn" {
   description = "ARN of the key that encrypts uploads."
   value       = aws_kms_key.uploads.arn
 }
+
+output "user_pool_id" {
+  description = "ID of the user pool whose ID tokens the API accepts; create users in it."
+  value       = module.uploads.user_pool_id
+}
+
+output "user_pool_client_ids" {
+  description = "App clients to sign in with (USER_PASSWORD_AUTH or your app's Cognito SDK)."
+  value       = module.uploads.user_pool_client_ids
+}

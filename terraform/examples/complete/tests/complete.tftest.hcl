@@ -51,4 +51,9 @@ run "production_defaults" {
     condition     = one(data.aws_iam_policy_document.key.statement).principals == toset([{ type = "AWS", identifiers = toset(["arn:aws:iam::123456789012:root"]) }])
     error_message = "The key policy delegates to the account's IAM (the role's kms:GenerateDataKey grant), nothing broader."
   }
+
+  assert {
+    condition     = length(output.user_pool_client_ids) == 1
+    error_message = "The example creates a user pool and one app client, and outputs them for signing in."
+  }
 }
