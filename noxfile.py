@@ -210,6 +210,16 @@ def bench(session: nox.Session) -> None:
     )
 
 
+@nox.session(name="e2e-aws", default=False)
+def e2e_aws(session: nox.Session) -> None:
+    """Deploy the complete example to a real AWS account, check it end to end, destroy it."""
+    require_terraform(session)
+    install(session, "boto3", "requests", "pyjwt[crypto]", ".")
+    info = packaging.build(PACKAGE_ZIP)
+    session.log(f"{info.path.name} sha256 {info.sha256_hex}")
+    session.run("python", "-m", "devtools.e2e_aws", *session.posargs)
+
+
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down."""

@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "key" {
 resource "aws_kms_key" "uploads" {
   description             = "presigned-uploads: encrypts uploaded objects"
   enable_key_rotation     = true
-  deletion_window_in_days = 30
+  deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.key.json
 }
 
@@ -55,6 +55,7 @@ module "uploads" {
 
   # The seed's GET /upload-url signs a URL that binds no size, type or checksum: keep it off.
   enable_legacy_route = false
+  enable_downloads    = var.enable_downloads
 
   # Access logs need the account-wide API Gateway CloudWatch role. Set this to false if your
   # account already registers one (it is a single setting per account and region).

@@ -43,3 +43,20 @@ variable "create_api_gateway_account_role" {
   description = "Create and register the account-wide API Gateway CloudWatch role."
   default     = true
 }
+
+variable "enable_downloads" {
+  type        = bool
+  description = "Serve GET /files/{key} (short-lived download URLs for the caller's own files)."
+  default     = false
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Days a destroyed KMS key waits before deletion (7 to 30)."
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be from 7 to 30."
+  }
+}
