@@ -15,7 +15,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from devtools.served_stack import ServedStack
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
-from upload_api.signer import Boto3UploadSigner
+from tests.reference_signer import Boto3UploadSigner
 
 THROUGHPUT_FILE_SIZE = 64 * MiB
 

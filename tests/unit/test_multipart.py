@@ -254,12 +254,9 @@ def completion(part_count: int) -> dict[str, Any]:
 
 
 def fake_api(store: FakeStore, **changes: Any) -> UploadApi:
-    from tests.unit.conftest import make_config
-    from upload_api.signer import Boto3UploadSigner
+    from tests.unit.conftest import make_config, make_signer
 
-    config = make_config(**changes)
-    signer = Boto3UploadSigner(bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds)
-    return UploadApi(config, signer, store)
+    return UploadApi(make_config(**changes), make_signer(**changes), store)
 
 
 def test_completing_ten_thousand_parts_fits_in_one_request() -> None:
