@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
 from tests.events import ALLOWED_ORIGIN
@@ -93,3 +95,14 @@ def make_api(**changes: object) -> UploadApi:
 def api() -> UploadApi:
     """The API of the test deployment."""
     return make_api()
+
+
+# The signer's property tests (test_sigv4_equivalence.py): 2 000 examples each by default,
+# HYPOTHESIS_PROFILE=deep for 50 000. No deadline: this machine's timing is not the property.
+settings.register_profile(
+    "standard", max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "deep", max_examples=50_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "standard"))
