@@ -148,7 +148,7 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: the local gateway, signing part URLs, the client's throughput (local stack)."""
+    """Benchmarks: signers side by side, the local gateway, part URLs, the client's throughput."""
     prepare_local_stack(session, "pytest-benchmark")
     install(session, ".")
     session.run(
