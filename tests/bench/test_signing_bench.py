@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,8 +47,13 @@ ENVIRONMENT = {
     "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
 }
 KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.bin"
+# Every standard-library module the function's package imports: the floor of its cold start.
+STDLIB_FLOOR = (
+    "import base64, binascii, collections.abc, dataclasses, datetime, hashlib, hmac, json, logging, math, os, re, "
+    "threading, time, typing, urllib.parse, uuid"
+)
 BARE_PEAK = "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:')))"
-COLD_ROUNDS = {"bare": 20, "seed": 7, "boto3": 7, "ours": 20, "ours-source": 20}
+COLD_ROUNDS = {"bare": 20, "stdlib": 20, "seed": 7, "boto3": 7, "ours": 20, "ours-source": 20}
 
 
 def post_uploads() -> dict[str, Any]:
@@ -75,6 +81,8 @@ def cold_start_command(variant: str, source_copy: Path) -> tuple[list[str], dict
     """The command for one fresh process of ``variant``, and its environment."""
     if variant == "bare":
         return [sys.executable, "-c", "pass"], process_environment([])
+    if variant == "stdlib":
+        return [sys.executable, "-c", STDLIB_FLOOR], process_environment([])
     event = json.dumps(post_uploads())
     if variant == "ours-source":
         # The zip holds no .pyc, and /var/task is read-only: every cold start compiles the package.
@@ -90,14 +98,18 @@ def source_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("variant", ["bare", "seed", "boto3", "ours", "ours-source"])
+@pytest.mark.parametrize("variant", ["bare", "stdlib", "seed", "boto3", "ours", "ours-source"])
 def test_cold_start(benchmark: BenchmarkFixture, variant: str, source_copy: Path) -> None:
     """A fresh process: import the handler, read config, answer the first POST /uploads."""
     command, environment = cold_start_command(variant, source_copy)
     peaks: list[float] = []
+    cpu: list[float] = []
 
     def cold_start() -> str:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(command, env=environment, capture_output=True, text=True, check=True, timeout=60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if result.stdout:
             status, peak = result.stdout.split()
             peaks.append(float(peak))
@@ -105,10 +117,15 @@ def test_cold_start(benchmark: BenchmarkFixture, variant: str, source_copy: Path
         return "-"
 
     status = benchmark.pedantic(cold_start, rounds=COLD_ROUNDS[variant], iterations=1, warmup_rounds=1)
-    assert status == ("-" if variant == "bare" else "200" if variant == "seed" else "201")
-    bare = 0.0 if variant == "bare" else _bare_seconds()
-    measure, name = ("cold-source", "ours") if variant == "ours-source" else ("cold", variant)
+    assert status == ("-" if variant in ("bare", "stdlib") else "200" if variant == "seed" else "201")
+    bare, bare_cpu = (0.0, 0.0) if variant == "bare" else _bare_seconds()
+    measure, name = {"ours-source": ("cold-source", "ours"), "stdlib": ("cold-stdlib", "ours")}.get(
+        variant, ("cold", variant)
+    )
     record(measure, name, benchmark.stats["median"] - bare)
+    # CPU time (user + sys) of the child: what the machine's other load does not inflate.
+    record(f"{measure}-cpu", name, median(cpu) - bare_cpu)
+    benchmark.extra_info["cpu_ms_median"] = round(median(cpu) * 1e3, 1)
     if variant in HANDLERS:
         record("rss", variant, median(peaks))
         benchmark.extra_info["peak_rss_mib"] = round(median(peaks) / 1024, 1)
@@ -119,12 +136,13 @@ def test_cold_start(benchmark: BenchmarkFixture, variant: str, source_copy: Path
         record("rss", "bare", float(peak.stdout))
 
 
-def _bare_seconds() -> float:
+def _bare_seconds() -> tuple[float, float]:
+    """The bare interpreter's start: wall and CPU seconds."""
     from tests.bench.conftest import FIGURES
 
     if ("cold", "bare") not in FIGURES:
         pytest.skip("run with the bare interpreter's start (the 'bare' case) to net it out")
-    return FIGURES[("cold", "bare")]
+    return FIGURES[("cold", "bare")], FIGURES[("cold-cpu", "bare")]
 
 
 def load_handler(monkeypatch: pytest.MonkeyPatch, variant: str) -> ModuleType:
