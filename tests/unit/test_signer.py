@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -20,6 +21,7 @@ import requests
 
 from tests.unit.conftest import BUCKET, ENVIRONMENT
 from upload_api.errors import ConfigError
+from upload_api.s3 import LazyS3Client
 from upload_api.signer import (
     BotocoreCredentials,
     PutConstraints,
@@ -191,3 +193,18 @@ def test_answering_post_uploads_loads_no_sdk() -> None:
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_s3_client_is_built_on_first_need_and_once() -> None:
+    built: list[str] = []
+
+    def factory(region: str) -> Any:
+        built.append(region)
+        return object()
+
+    lazy = LazyS3Client("eu-west-3", factory)
+    assert not lazy.built
+    first = lazy()
+    assert lazy() is first
+    assert built == ["eu-west-3"]
+    assert lazy.built
