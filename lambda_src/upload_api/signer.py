@@ -141,7 +141,7 @@ class SigV4UploadSigner:
         try:
             self._endpoint = sigv4.resolve_endpoint(bucket, region, endpoint_url)
         except ValueError as error:
-            raise ConfigError(f"AWS_ENDPOINT_URL_S3: {error}") from None
+            raise ConfigError(f"AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL): {error}") from None
         # The derived key changes daily (and with the secret); one entry is all a function needs.
         self._key_for: tuple[str, str] | None = None
         self._key = b""
