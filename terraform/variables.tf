@@ -13,8 +13,8 @@ variable "bucket_name" {
   description = "Name of the private upload bucket (S3 naming rules)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^xn--|-s3alias$", var.bucket_name))
-    error_message = "bucket_name must follow the S3 naming rules: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address."
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$", var.bucket_name))
+    error_message = "bucket_name must follow the S3 naming rules for general purpose buckets: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, and none of the prefixes (xn--, sthree-, amzn-s3-demo-) or suffixes (-s3alias, --ol-s3, .mrap, --x-s3, --xa-s3, --op-s3, --table-s3) S3 reserves."
   }
 }
 

@@ -24,6 +24,12 @@ MAX_MULTIPART_BYTES = 10_000 * MAX_SINGLE_PUT_BYTES
 AUTH_MODES = ("cognito", "none")
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# Names S3 reserves for other kinds of bucket (directory buckets, access point and Object Lambda
+# aliases, Outposts, multi-region access points, table buckets) or forbids: botocore routes some
+# of them to other endpoints and signers, and no general purpose bucket can have them.
+_RESERVED_BUCKET_NAME = re.compile(
+    r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
+)
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$")
@@ -53,6 +59,11 @@ def load_config(environ: Mapping[str, str]) -> Config:
     bucket = _required(environ, "UPLOAD_BUCKET")
     if not _BUCKET_NAME.fullmatch(bucket):
         raise ConfigError(f"UPLOAD_BUCKET must be an S3 bucket name, got {bucket!r}")
+    if _RESERVED_BUCKET_NAME.search(bucket):
+        raise ConfigError(
+            f"UPLOAD_BUCKET must be a general purpose bucket name (no '..', not an IP address, no "
+            f"prefix or suffix S3 reserves such as 'xn--' or '--x-s3'), got {bucket!r}"
+        )
 
     region = _required(environ, "UPLOAD_BUCKET_REGION")
     if not _REGION.fullmatch(region):

@@ -1,7 +1,9 @@
 """The Lambda entry point, ``upload_api.handler.lambda_handler``.
 
-Configuration and the S3 client are built here once per cold start; a bad environment fails
-the cold start with a :class:`~upload_api.errors.ConfigError` that names the variable.
+Configuration and the signer are built here once per cold start; a bad environment fails the
+cold start with a :class:`~upload_api.errors.ConfigError` that names the variable. No SDK loads
+here: signing is :mod:`upload_api.sigv4` on the standard library, and the S3 client behind the
+routes that call S3 is built on their first request.
 """
 
 from __future__ import annotations
@@ -12,21 +14,21 @@ from typing import Any
 from upload_api.app import UploadApi
 from upload_api.config import load_config
 from upload_api.multipart_store import Boto3MultipartStore
-from upload_api.s3 import regional_s3_client
-from upload_api.signer import Boto3UploadSigner
+from upload_api.s3 import LazyS3Client
+from upload_api.signer import SigV4UploadSigner, configured_endpoint_url, credential_source
 
 CONFIG = load_config(os.environ)
-_S3 = regional_s3_client(CONFIG.region)
 API = UploadApi(
     CONFIG,
-    Boto3UploadSigner(
+    SigV4UploadSigner(
         bucket=CONFIG.bucket,
         region=CONFIG.region,
         expiry_seconds=CONFIG.expiry_seconds,
         download_expiry_seconds=CONFIG.download_expiry_seconds,
-        client=_S3,
+        credentials=credential_source(os.environ),
+        endpoint_url=configured_endpoint_url(os.environ),
     ),
-    Boto3MultipartStore(bucket=CONFIG.bucket, client=_S3),
+    Boto3MultipartStore(bucket=CONFIG.bucket, client=LazyS3Client(CONFIG.region)),
 )
 
 

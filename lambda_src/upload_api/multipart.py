@@ -98,13 +98,14 @@ class MultipartUploads:
         }
 
     def sign_parts(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
-        """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs."""
+        """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs (no call to S3)."""
         _only(body, _SIGN_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         numbers = _part_numbers(body.get("part_numbers"))
         digests = _digests(body.get("sha256s"), len(numbers))
-        # Only an upload that exists for this key gets URLs (S3 checks the pair; 404 otherwise).
-        self._store.describe(key, upload_id)
+        # No call to S3: signing is local. The key is the caller's (its prefix was checked above),
+        # and each URL binds the upload id, so a URL for an upload that does not exist, or that
+        # belongs to another key, is refused by S3 itself (404 NoSuchUpload) and stores nothing.
         signed = [
             (number, self._signer.sign_part(key, upload_id, number, digest))
             for number, digest in zip(numbers, digests, strict=True)

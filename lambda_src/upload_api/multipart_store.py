@@ -6,14 +6,14 @@ not exist is 404, a completion S3 rejects is 400 with S3's reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-
-from botocore.exceptions import ClientError
 
 from upload_api.errors import BadRequest, NotFound
 
 if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
@@ -56,11 +56,16 @@ class MultipartStore(Protocol):
 
 
 class Boto3MultipartStore:
-    """:class:`MultipartStore` on a boto3 S3 client."""
+    """:class:`MultipartStore` on a boto3 S3 client, which ``client`` builds on first need
+    (:class:`upload_api.s3.LazyS3Client`): boto3 loads only when a route calls S3."""
 
-    def __init__(self, *, bucket: str, client: S3Client) -> None:
+    def __init__(self, *, bucket: str, client: Callable[[], S3Client]) -> None:
         self._bucket = bucket
-        self._client = client
+        self._client_factory = client
+
+    @property
+    def _client(self) -> S3Client:
+        return self._client_factory()
 
     def create(self, key: str, content_type: str, checksums: bool) -> str:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
@@ -76,7 +81,7 @@ class Boto3MultipartStore:
                 page = self._client.list_parts(
                     Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker, MaxParts=1000
                 )
-            except ClientError as error:
+            except _client_error() as error:
                 raise _not_found_or_reraise(error) from None
             for part in page.get("Parts", []):
                 parts.append(
@@ -102,7 +107,7 @@ class Boto3MultipartStore:
             response = self._client.complete_multipart_upload(
                 Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}
             )
-        except ClientError as error:
+        except _client_error() as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in _REJECTED_COMPLETION:
                 message = error.response.get("Error", {}).get("Message") or code
@@ -113,18 +118,25 @@ class Boto3MultipartStore:
     def abort(self, key: str, upload_id: str) -> None:
         try:
             self._client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
-        except ClientError as error:
+        except _client_error() as error:
             raise _not_found_or_reraise(error) from None
 
     def exists(self, key: str) -> bool:
         try:
             self._client.head_object(Bucket=self._bucket, Key=key)
-        except ClientError as error:
+        except _client_error() as error:
             # Without s3:ListBucket (which the role does not get) S3 answers a missing key with 403.
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403", "AccessDenied"}:
                 return False
             raise
         return True
+
+
+def _client_error() -> type[ClientError]:
+    """botocore's ClientError, imported when a call is made (botocore is loaded by then)."""
+    from botocore.exceptions import ClientError
+
+    return ClientError
 
 
 def _not_found_or_reraise(error: ClientError) -> Exception:

@@ -1,4 +1,7 @@
-"""The one S3 client of a cold start: SigV4, regional and virtual-hosted.
+"""The S3 client for the routes that call S3: SigV4, regional and virtual-hosted, built on first need.
+
+boto3 loads only when a route calls S3 (multipart create/list/complete/abort, the download
+existence check); signing never needs it (see :mod:`upload_api.sigv4`).
 
 ``us_east_1_regional_endpoint='regional'`` keeps us-east-1 on ``s3.us-east-1.amazonaws.com``: the
 global endpoint answers a fresh bucket with a 307 redirect, which breaks browser CORS. A custom
@@ -8,10 +11,9 @@ endpoint (``AWS_ENDPOINT_URL_S3``, as in the local stack) is honoured by botocor
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-import boto3
-from botocore.config import Config as BotoConfig
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -24,6 +26,9 @@ for _noisy in ("botocore", "boto3", "urllib3"):
 
 def regional_s3_client(region: str) -> S3Client:
     """An S3 client for ``region`` that signs SigV4 URLs on the regional virtual-hosted endpoint."""
+    import boto3  # boto3 costs most of a cold start; only S3 calls need it
+    from botocore.config import Config as BotoConfig
+
     return boto3.client(
         "s3",
         region_name=region,
@@ -33,3 +38,25 @@ def regional_s3_client(region: str) -> S3Client:
             retries={"mode": "standard", "max_attempts": 3},
         ),
     )
+
+
+class LazyS3Client:
+    """Builds :func:`regional_s3_client` on the first call, then hands out the same client."""
+
+    def __init__(self, region: str, factory: Callable[[str], S3Client] = regional_s3_client) -> None:
+        self._region = region
+        self._factory = factory
+        self._client: S3Client | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        """Whether the client exists yet (and so boto3 is loaded)."""
+        return self._client is not None
+
+    def __call__(self) -> S3Client:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._factory(self._region)
+        return self._client

@@ -1,20 +1,22 @@
 """Presigning S3 uploads: the only module that knows how URLs are signed.
 
-Routing and validation talk to :class:`UploadSigner` alone, so the implementation behind it
-(boto3 today) can change without touching them. Signing is local computation: no network call.
+Routing and validation talk to :class:`UploadSigner` alone. :class:`SigV4UploadSigner` signs
+with :mod:`upload_api.sigv4` on the standard library: local arithmetic, no network call, no SDK
+import. Credentials come from the environment the Lambda runtime sets; only where they are absent
+does botocore's credential chain load (see :class:`BotocoreCredentials`).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from upload_api.s3 import regional_s3_client
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from upload_api import sigv4
+from upload_api.errors import ConfigError
+from upload_api.sigv4 import Credentials
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,72 @@ class UploadSigner(Protocol):
         ...
 
 
-class Boto3UploadSigner:
-    """SigV4 presigned URLs from boto3 (see :mod:`upload_api.s3` for the endpoint rules)."""
+def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
+    """The headers a constrained PUT binds, as the client must send them."""
+    if constraints is None:
+        return {}
+    headers = {"Content-Type": constraints.content_type, "Content-Length": str(constraints.content_length)}
+    if constraints.no_overwrite:
+        headers["If-None-Match"] = "*"
+    if constraints.sha256_base64 is not None:
+        headers["x-amz-checksum-sha256"] = constraints.sha256_base64
+    return headers
+
+
+def attachment(filename: str) -> str:
+    """The Content-Disposition S3 answers a download with, so the browser saves it as ``filename``."""
+    return f'attachment; filename="{filename}"'
+
+
+CredentialSource = Callable[[], Credentials]
+
+
+def environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
+    """The credentials the Lambda runtime puts in the environment, or ``None`` when absent."""
+    access_key = environ.get("AWS_ACCESS_KEY_ID")
+    secret_key = environ.get("AWS_SECRET_ACCESS_KEY")
+    if not access_key or not secret_key:
+        return None
+    return Credentials(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
+
+
+class BotocoreCredentials:
+    """botocore's credential chain (profiles, containers, instance metadata), loaded on first use.
+
+    Refreshable credentials are refreshed by botocore when they near their expiry.
+    """
+
+    def __init__(self) -> None:
+        self._source: Any = None
+
+    def __call__(self) -> Credentials:
+        if self._source is None:
+            import botocore.session  # only where the environment holds no credentials
+
+            self._source = botocore.session.get_session().get_credentials()
+            if self._source is None:
+                raise ConfigError("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        frozen = self._source.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+
+def credential_source(environ: Mapping[str, str]) -> CredentialSource:
+    """The environment's credentials when it holds them, else botocore's chain (lazily)."""
+    found = environment_credentials(environ)
+    if found is None:
+        return BotocoreCredentials()
+    return lambda: found
+
+
+def configured_endpoint_url(environ: Mapping[str, str]) -> str | None:
+    """The custom S3 endpoint botocore would use from the environment (as in the local stack)."""
+    if environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    return environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL") or None
+
+
+class SigV4UploadSigner:
+    """SigV4 presigned URLs on the regional virtual-hosted endpoint, signed on the standard library."""
 
     def __init__(
         self,
@@ -62,57 +128,61 @@ class Boto3UploadSigner:
         bucket: str,
         region: str,
         expiry_seconds: int,
+        credentials: CredentialSource,
         download_expiry_seconds: int = 60,
-        client: S3Client | None = None,
+        endpoint_url: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._bucket = bucket
+        self._region = region
         self._expiry_seconds = expiry_seconds
         self._download_expiry_seconds = download_expiry_seconds
-        self._client = client or regional_s3_client(region)
+        self._credentials = credentials
+        self._clock = clock
+        try:
+            self._endpoint = sigv4.resolve_endpoint(bucket, region, endpoint_url)
+        except ValueError as error:
+            raise ConfigError(f"AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL): {error}") from None
+        # The derived key changes daily (and with the secret); one entry is all a function needs.
+        self._key_for: tuple[str, str] | None = None
+        self._key = b""
 
     def sign_put(self, key: str, constraints: PutConstraints | None = None) -> SignedRequest:
-        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
-        headers: dict[str, str] = {}
-        if constraints is not None:
-            params["ContentType"] = constraints.content_type
-            params["ContentLength"] = constraints.content_length
-            headers["Content-Type"] = constraints.content_type
-            headers["Content-Length"] = str(constraints.content_length)
-            if constraints.no_overwrite:
-                params["IfNoneMatch"] = "*"
-                headers["If-None-Match"] = "*"
-            if constraints.sha256_base64 is not None:
-                params["ChecksumSHA256"] = constraints.sha256_base64
-                headers["x-amz-checksum-sha256"] = constraints.sha256_base64
-        return self._presign("put_object", params, headers)
+        headers = put_headers(constraints)
+        return self._presign("PUT", key, [], headers, self._expiry_seconds)
 
     def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
-        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
-        headers: dict[str, str] = {}
-        if sha256_base64 is not None:
-            params["ChecksumSHA256"] = sha256_base64
-            headers["x-amz-checksum-sha256"] = sha256_base64
-        return self._presign("upload_part", params, headers)
+        headers = {} if sha256_base64 is None else {"x-amz-checksum-sha256": sha256_base64}
+        params = [("uploadId", upload_id), ("partNumber", str(part_number))]
+        return self._presign("PUT", key, params, headers, self._expiry_seconds)
 
     def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
-        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
+        params = []
         if attachment_filename is not None:
-            params["ResponseContentDisposition"] = f'attachment; filename="{attachment_filename}"'
-        return self._presign("get_object", params, {}, method="GET", expiry=self._download_expiry_seconds)
+            params.append(("response-content-disposition", attachment(attachment_filename)))
+        return self._presign("GET", key, params, {}, self._download_expiry_seconds)
 
     def _presign(
-        self,
-        operation: str,
-        params: dict[str, Any],
-        headers: dict[str, str],
-        *,
-        method: str = "PUT",
-        expiry: int | None = None,
+        self, method: str, key: str, params: list[tuple[str, str]], headers: dict[str, str], expires: int
     ) -> SignedRequest:
-        seconds = expiry or self._expiry_seconds
-        # Take the time before signing: the signature's own clock (X-Amz-Date) is the same or
-        # later, so the real expiry is never earlier than the expires_at we promise.
-        signed_at = int(time.time())
-        url = self._client.generate_presigned_url(operation, Params=params, ExpiresIn=seconds, HttpMethod=method)
-        expires_at = datetime.fromtimestamp(signed_at + seconds, tz=UTC)
+        # One reading of the clock is both X-Amz-Date and the start of expires_at, so the URL works
+        # until exactly the expires_at we promise (unless the credentials end first).
+        now = int(self._clock())
+        credentials = self._credentials()
+        datestamp = sigv4.amz_date(now)[:8]
+        if self._key_for != (credentials.secret_key, datestamp):
+            self._key = sigv4.signing_key(credentials.secret_key, datestamp, self._region)
+            self._key_for = (credentials.secret_key, datestamp)
+        url = sigv4.presign(
+            method=method,
+            endpoint=self._endpoint,
+            key=key,
+            region=self._region,
+            credentials=credentials,
+            now=now,
+            expires=expires,
+            params=params,
+            headers=headers,
+            derived_key=self._key,
+        )
+        expires_at = datetime.fromtimestamp(now + expires, tz=UTC)
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at)

@@ -1,6 +1,6 @@
 """What multipart costs: signing part URLs in the handler, and the client's throughput.
 
-Run with `nox -s bench`. Signing is local computation (boto3's SigV4), measured without S3;
+Run with `nox -s bench`. Signing is local computation (botocore's or ours), measured without S3;
 the throughput test uploads through the whole local stack (gateway, moto) on loopback.
 """
 
@@ -15,22 +15,29 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from devtools.served_stack import ServedStack
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
-from upload_api.signer import Boto3UploadSigner
+from tests.reference_signer import Boto3UploadSigner
+from upload_api.signer import SigV4UploadSigner, UploadSigner
+from upload_api.sigv4 import Credentials
 
 THROUGHPUT_FILE_SIZE = 64 * MiB
 
 
-@pytest.fixture
-def signer(monkeypatch: pytest.MonkeyPatch) -> Boto3UploadSigner:
+@pytest.fixture(params=["botocore", "sigv4"])
+def signer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> UploadSigner:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "bench")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "bench")
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-    return Boto3UploadSigner(bucket="bench-bucket", region="eu-west-1", expiry_seconds=300)
+    if request.param == "botocore":
+        return Boto3UploadSigner(bucket="bench-bucket", region="eu-west-1", expiry_seconds=300)
+    credentials = Credentials("bench", "bench")
+    return SigV4UploadSigner(
+        bucket="bench-bucket", region="eu-west-1", expiry_seconds=300, credentials=lambda: credentials
+    )
 
 
 @pytest.mark.parametrize("count", [1_000, 10_000])
-def test_sign_part_urls(benchmark: BenchmarkFixture, signer: Boto3UploadSigner, count: int) -> None:
-    """Signing ``count`` part URLs (one page is 1 000; a 10 000-part upload is ten pages)."""
+def test_sign_part_urls(benchmark: BenchmarkFixture, signer: UploadSigner, count: int) -> None:
+    """Signing ``count`` part URLs with each signer, without the handler (see test_signing_bench.py)."""
 
     def sign_all() -> int:
         return len([signer.sign_part("uploads/k.bin", "upload-id", number) for number in range(1, count + 1)])

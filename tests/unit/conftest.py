@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
 from tests.events import ALLOWED_ORIGIN
 from upload_api.app import UploadApi
 from upload_api.config import Config
 from upload_api.multipart_store import Boto3MultipartStore
-from upload_api.s3 import regional_s3_client
-from upload_api.signer import Boto3UploadSigner
+from upload_api.s3 import LazyS3Client
+from upload_api.signer import SigV4UploadSigner
+from upload_api.sigv4 import Credentials
 
 BUCKET = "uploads-test-bucket"
 MAX_SIZE = 10 * 1024 * 1024
@@ -66,17 +69,40 @@ def make_config(**changes: object) -> Config:
     return Config(**values)  # type: ignore[arg-type]
 
 
-def make_api(**changes: object) -> UploadApi:
-    """An :class:`UploadApi` over the test config with real boto3 parts (moto answers S3 calls)."""
+CREDENTIALS = Credentials("testing", "testing")
+
+
+def make_signer(**changes: object) -> SigV4UploadSigner:
+    """The function's signer for the test config (with the fake credentials)."""
     config = make_config(**changes)
-    client = regional_s3_client(config.region)
-    signer = Boto3UploadSigner(
-        bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds, client=client
+    return SigV4UploadSigner(
+        bucket=config.bucket,
+        region=config.region,
+        expiry_seconds=config.expiry_seconds,
+        download_expiry_seconds=config.download_expiry_seconds,
+        credentials=lambda: CREDENTIALS,
     )
-    return UploadApi(config, signer, Boto3MultipartStore(bucket=config.bucket, client=client))
+
+
+def make_api(**changes: object) -> UploadApi:
+    """An :class:`UploadApi` over the test config as the handler builds it (moto answers S3 calls)."""
+    config = make_config(**changes)
+    store = Boto3MultipartStore(bucket=config.bucket, client=LazyS3Client(config.region))
+    return UploadApi(config, make_signer(**changes), store)
 
 
 @pytest.fixture
 def api() -> UploadApi:
     """The API of the test deployment."""
     return make_api()
+
+
+# The signer's property tests (test_sigv4_equivalence.py): 2 000 examples each by default,
+# HYPOTHESIS_PROFILE=deep for 50 000. No deadline: this machine's timing is not the property.
+settings.register_profile(
+    "standard", max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "deep", max_examples=50_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "standard"))

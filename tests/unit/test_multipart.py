@@ -197,9 +197,27 @@ def test_unknown_uploads_and_foreign_keys_are_404(
     upload, parts = two_parts
     chosen_id, chosen_key = upload_id or upload["upload_id"], key or upload["key"]
     assert call(api, "GET", PARTS, chosen_id, query={"key": chosen_key})[0] == 404
-    assert call(api, "POST", PARTS, chosen_id, body={"key": chosen_key, "part_numbers": [1]})[0] == 404
     assert call(api, "POST", COMPLETE, chosen_id, body={"key": chosen_key, "parts": parts})[0] == 404
     assert call(api, "DELETE", ABORT, chosen_id, query={"key": chosen_key})[0] == 404
+    # Signing asks S3 nothing: an id that could be S3's gets URLs that S3 refuses (test below);
+    # a key that is not the caller's, or an id no S3 upload can have, is still 404.
+    signed = call(api, "POST", PARTS, chosen_id, body={"key": chosen_key, "part_numbers": [1]})[0]
+    assert signed == (404 if key is not None or len(chosen_id) > 1024 else 200)
+
+
+def test_a_part_url_binds_the_upload_id_it_was_signed_for(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    # The id is in the signed query, so the URL only ever reaches that upload; S3 answers one it
+    # does not hold for the key with 404 NoSuchUpload. (moto cannot show that: its UploadPart
+    # raises KeyError for an unknown id; the signature-checking S3 suite covers S3's refusal.)
+    upload, _ = two_parts
+    body = {"key": upload["key"], "part_numbers": [1]}
+    status, signed = call(api, "POST", PARTS, "no-such-upload", body=body)
+    assert status == 200
+    query = parse_qs(urlsplit(signed["parts"][0]["url"]).query)
+    assert query["uploadId"] == ["no-such-upload"]
+    assert query["partNumber"] == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -231,18 +249,23 @@ class FakeStore:
         self.parts = tuple(StoredPart(number, f'"etag-{number}"', part_size) for number in range(1, part_count + 1))
         self.aborted = False
         self.completed: list[StoredPart] = []
+        self.calls: list[str] = []
 
     def create(self, key: str, content_type: str, checksums: bool) -> str:
+        self.calls.append("create")
         return "fake-upload"
 
     def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+        self.calls.append("describe")
         return self.parts
 
     def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+        self.calls.append("complete")
         self.completed = parts
         return '"final-etag"'
 
     def abort(self, key: str, upload_id: str) -> None:
+        self.calls.append("abort")
         self.aborted = True
 
 
@@ -254,12 +277,9 @@ def completion(part_count: int) -> dict[str, Any]:
 
 
 def fake_api(store: FakeStore, **changes: Any) -> UploadApi:
-    from tests.unit.conftest import make_config
-    from upload_api.signer import Boto3UploadSigner
+    from tests.unit.conftest import make_config, make_signer
 
-    config = make_config(**changes)
-    signer = Boto3UploadSigner(bucket=config.bucket, region=config.region, expiry_seconds=config.expiry_seconds)
-    return UploadApi(config, signer, store)
+    return UploadApi(make_config(**changes), make_signer(**changes), store)
 
 
 def test_completing_ten_thousand_parts_fits_in_one_request() -> None:
@@ -294,3 +314,13 @@ def test_multipart_answers_fit_the_contract(api: UploadApi, s3: Any) -> None:
     schema_validator("StoredParts").validate(listed)
     done = call(api, "POST", COMPLETE, upload["upload_id"], body={"key": upload["key"], "parts": parts})[1]
     schema_validator("Completed").validate(done)
+
+
+def test_signing_part_urls_makes_no_call_to_s3() -> None:
+    store = FakeStore(0, 5 * MiB)
+    api = fake_api(store)
+    body = {"key": KEY, "part_numbers": list(range(1, 1001))}
+    status, signed = call(api, "POST", PARTS, "fake-upload", body=body)
+    assert status == 200
+    assert len(signed["parts"]) == 1000
+    assert store.calls == []

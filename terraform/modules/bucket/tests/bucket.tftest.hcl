@@ -125,6 +125,16 @@ run "rejects_a_bad_bucket_name" {
   expect_failures = [var.bucket_name]
 }
 
+run "rejects_a_directory_bucket_name" {
+  command = plan
+
+  variables {
+    bucket_name = "uploads--x-s3"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
 run "rejects_no_origins" {
   command = plan
 

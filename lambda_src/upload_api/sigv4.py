@@ -1,0 +1,223 @@
+"""SigV4 query-string signing (presigned URLs) for S3, on the standard library alone.
+
+Pure functions over plain data: the endpoint a bucket is reached at, the canonical request, the
+string to sign, the signing key and the signature. Nothing here reads the clock, the environment
+or the network; the time and the credentials are parameters, so tests can pin them.
+
+The output is byte-for-byte what botocore's ``S3SigV4QueryAuth`` makes with the client of
+:func:`upload_api.s3.regional_s3_client` (``signature_version='s3v4'``, virtual addressing,
+regional us-east-1), including botocore's S3 endpoint rules for the bucket names
+:func:`upload_api.config.load_config` accepts; ``tests/unit/test_sigv4_equivalence.py`` proves it
+on generated inputs. Specification: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+SERVICE = "s3"
+# A presigned URL does not know the body it will carry.
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+# RFC 3986 unreserved characters: the only ones SigV4 leaves unencoded in a query string.
+_QUERY_SAFE = "-_.~"
+# In a key's path, '/' separates nothing for S3 but is kept as is (botocore's greedy label).
+_PATH_SAFE = "/~"
+
+# botocore's partitions.json (pinned botocore), in its order: the first whose region regex
+# matches gives the DNS suffix; no match falls back to the first ("aws"). The partitions' lists of
+# named regions add only names like "aws-global" that config validation refuses. A unit test
+# checks this table against the installed botocore, so an upgrade that changes it fails loudly.
+PARTITIONS: tuple[tuple[str, str], ...] = (
+    (r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$", "amazonaws.com"),
+    (r"^cn\-\w+\-\d+$", "amazonaws.com.cn"),
+    (r"^eusc\-(de)\-\w+\-\d+$", "amazonaws.eu"),
+    (r"^us\-iso\-\w+\-\d+$", "c2s.ic.gov"),
+    (r"^us\-isob\-\w+\-\d+$", "sc2s.sgov.gov"),
+    (r"^eu\-isoe\-\w+\-\d+$", "cloud.adc-e.uk"),
+    (r"^us\-isof\-\w+\-\d+$", "csp.hci.ic.gov"),
+    (r"^us\-gov\-\w+\-\d+$", "amazonaws.com"),
+)
+
+# The endpoint rules' notions (botocore's endpoint_provider): an IPv4-looking host, a DNS label.
+_IPV4 = re.compile(r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """AWS credentials; the secret and the session token never appear in a repr."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+    token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a bucket's objects are: ``origin`` + ``path_prefix`` + ``/`` + the encoded key."""
+
+    origin: str  # scheme://authority, as the URL shows it
+    path_prefix: str  # "" (virtual-hosted) or "/<bucket>" (path-style)
+    host: str  # the signed Host header: lower case, default port left out
+
+
+def dns_suffix(region: str) -> str:
+    """The DNS suffix of ``region``'s partition (``amazonaws.com``, ``amazonaws.com.cn``, ...)."""
+    for pattern, suffix in PARTITIONS:
+        if re.match(pattern, region):
+            return suffix
+    return PARTITIONS[0][1]
+
+
+def virtual_hostable(bucket: str, allow_dots: bool) -> bool:
+    """Whether ``bucket`` can be a host name label (or, with ``allow_dots``, several)."""
+    if len(bucket) < 3 or bucket.lower() != bucket or _IPV4.match(bucket):
+        return False
+    if not allow_dots:
+        return "." not in bucket and _HOST_LABEL.match(bucket) is not None
+    return all(_HOST_LABEL.match(label) for label in bucket.split("."))
+
+
+def resolve_endpoint(bucket: str, region: str, endpoint_url: str | None = None) -> Endpoint:
+    """The endpoint botocore's S3 rules choose for ``bucket`` (virtual-hosted where it can be).
+
+    ``endpoint_url`` is a custom endpoint such as ``http://127.0.0.1:4566``: scheme, host and an
+    optional port, nothing more (:class:`ValueError` otherwise). An IP endpoint gets path-style
+    URLs for a plain bucket name, as botocore makes them.
+    """
+    if endpoint_url is None:
+        suffix = dns_suffix(region)
+        if virtual_hostable(bucket, allow_dots=False):
+            return _endpoint(f"https://{bucket}.s3.{region}.{suffix}", "")
+        return _endpoint(f"https://s3.{region}.{suffix}", "/" + quote(bucket, safe=_QUERY_SAFE))
+
+    parts = urlsplit(endpoint_url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or "[" in parts.netloc
+        or parts.path not in ("", "/")
+    ):
+        raise ValueError(f"a custom S3 endpoint must be http(s)://host[:port], got {endpoint_url!r}")
+    _ = parts.port  # ValueError for a port that is not a number in range
+    is_ip = _IPV4.match(parts.hostname) is not None
+    if virtual_hostable(bucket, allow_dots=False):
+        if is_ip:
+            return _endpoint(f"{parts.scheme}://{parts.netloc}", f"/{bucket}")
+        return _endpoint(f"{parts.scheme}://{bucket}.{parts.netloc}", "")
+    if parts.scheme == "http" and virtual_hostable(bucket, allow_dots=True):
+        # botocore's rules take a dotted name as a host even on an IP endpoint (over plain HTTP).
+        return _endpoint(f"{parts.scheme}://{bucket}.{parts.netloc}", "")
+    return _endpoint(f"{parts.scheme}://{parts.netloc}", "/" + quote(bucket, safe=_QUERY_SAFE))
+
+
+def _endpoint(origin: str, path_prefix: str) -> Endpoint:
+    parts = urlsplit(origin)
+    host = parts.hostname or ""
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    if parts.port is not None and parts.port != default_port:
+        host = f"{host}:{parts.port}"
+    return Endpoint(origin=origin, path_prefix=path_prefix, host=host)
+
+
+def object_path(endpoint: Endpoint, key: str) -> str:
+    """The URL path of ``key``: the canonical URI too (S3's is neither normalized nor re-encoded)."""
+    return f"{endpoint.path_prefix}/{quote(key, safe=_PATH_SAFE)}"
+
+
+def amz_date(epoch_seconds: int) -> str:
+    """``20240506T070809Z``: the X-Amz-Date of a moment (UTC, whole seconds)."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(epoch_seconds))
+
+
+def credential_scope(datestamp: str, region: str) -> str:
+    """``<yyyymmdd>/<region>/s3/aws4_request``."""
+    return f"{datestamp}/{region}/{SERVICE}/aws4_request"
+
+
+def encode_query(pairs: list[tuple[str, str]]) -> list[str]:
+    """Each ``name=value`` with both percent-encoded as SigV4 wants (UTF-8, unreserved kept)."""
+    return [f"{quote(name, safe=_QUERY_SAFE)}={quote(value, safe=_QUERY_SAFE)}" for name, value in pairs]
+
+
+def header_value(value: str) -> str:
+    """A header value as SigV4 canonicalizes it: trimmed, inner runs of whitespace made one space."""
+    return " ".join(value.split())
+
+
+def canonical_request(
+    method: str, path: str, encoded_query: list[str], headers: list[tuple[str, str]], signed_headers: str
+) -> str:
+    """The canonical request of a presigned S3 request; ``headers`` are lower-case names, sorted."""
+    canonical_headers = "".join(f"{name}:{header_value(value)}\n" for name, value in headers)
+    return "\n".join(
+        (method, path, "&".join(sorted(encoded_query)), canonical_headers, signed_headers, UNSIGNED_PAYLOAD)
+    )
+
+
+def string_to_sign(timestamp: str, scope: str, request: str) -> str:
+    """The string to sign: algorithm, X-Amz-Date, credential scope and the canonical request's hash."""
+    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{hashlib.sha256(request.encode()).hexdigest()}"
+
+
+def signing_key(secret_key: str, datestamp: str, region: str) -> bytes:
+    """The key derived from the secret for one day, region and S3 (it changes daily)."""
+    key = hmac.digest(f"AWS4{secret_key}".encode(), datestamp.encode(), "sha256")
+    key = hmac.digest(key, region.encode(), "sha256")
+    key = hmac.digest(key, SERVICE.encode(), "sha256")
+    return hmac.digest(key, b"aws4_request", "sha256")
+
+
+def signature(key: bytes, to_sign: str) -> str:
+    """The hex HMAC-SHA256 of the string to sign under the signing key."""
+    return hmac.digest(key, to_sign.encode(), "sha256").hex()
+
+
+def presign(
+    *,
+    method: str,
+    endpoint: Endpoint,
+    key: str,
+    region: str,
+    credentials: Credentials,
+    now: int,
+    expires: int,
+    params: list[tuple[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    derived_key: bytes | None = None,
+) -> str:
+    """A presigned URL for ``method`` on ``key``, signed at ``now`` (epoch seconds) for ``expires`` s.
+
+    ``params`` are the operation's query parameters, in the order they appear in the URL;
+    ``headers`` are the headers the signature binds (the client must send them). ``derived_key``
+    is :func:`signing_key` for this day and region when the caller caches it.
+    """
+    timestamp = amz_date(now)
+    scope = credential_scope(timestamp[:8], region)
+    bound = sorted([("host", endpoint.host), *((name.lower(), value) for name, value in (headers or {}).items())])
+    signed_headers = ";".join(name for name, _ in bound)
+    auth = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", f"{credentials.access_key}/{scope}"),
+        ("X-Amz-Date", timestamp),
+        ("X-Amz-Expires", str(expires)),
+        ("X-Amz-SignedHeaders", signed_headers),
+    ]
+    if credentials.token is not None:
+        auth.append(("X-Amz-Security-Token", credentials.token))
+    query = encode_query([*(params or []), *auth])
+    path = object_path(endpoint, key)
+    request = canonical_request(method, path, query, bound, signed_headers)
+    if derived_key is None:
+        derived_key = signing_key(credentials.secret_key, timestamp[:8], region)
+    signed = signature(derived_key, string_to_sign(timestamp, scope, request))
+    return f"{endpoint.origin}{path}?{'&'.join(query)}&X-Amz-Signature={signed}"
