@@ -51,10 +51,13 @@ class UploadApiClient:
         parts: list[dict[str, Any]] = answer["parts"]
         return parts
 
-    def complete(self, upload_id: str, key: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call(
-            "POST", f"/uploads/multipart/{quote(upload_id, safe='')}/complete", json={"key": key, "parts": parts}
-        )
+    def complete(
+        self, upload_id: str, key: str, parts: list[dict[str, Any]], size: int | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"key": key, "parts": parts}
+        if size is not None:
+            body["size"] = size  # lets a repeated completion be answered from the stored object
+        return self._call("POST", f"/uploads/multipart/{quote(upload_id, safe='')}/complete", json=body)
 
     def abort(self, upload_id: str, key: str) -> None:
         self._call("DELETE", f"/uploads/multipart/{quote(upload_id, safe='')}", params={"key": key})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import threading
 import time
@@ -10,8 +11,11 @@ from pathlib import Path
 from typing import TextIO
 
 from presigned_upload import __version__
+from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
-from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, upload_file
+from presigned_upload.transfer import Confirm, MiB, UploadFailed, UploadOptions, upload_file
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class ProgressBar:
@@ -74,10 +78,45 @@ def parser() -> argparse.ArgumentParser:
     )
     upload.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra API header")
     upload.add_argument("--quiet", action="store_true", help="no progress bar")
+    upload.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --resume, send the whole file again without asking when its upload is gone and nothing was stored",
+    )
     return main
 
 
+def _ask(question: str) -> bool:
+    """Ask on the terminal (stderr, so stdout keeps only the key); anything but y/yes is no."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _confirm(yes: bool) -> Confirm | None:
+    if yes:
+        return lambda question: True
+    return _ask if sys.stdin.isatty() else None  # no one to ask: refuse rather than resend
+
+
+def resume_command(argv: list[str]) -> str:
+    """The command that resumes this run: its own arguments with --resume, header values hidden
+    (they are often tokens, and this line may land in a CI log)."""
+    shown: list[str] = []
+    hide_next = False
+    for argument in argv:
+        if hide_next or argument.startswith("--header="):
+            argument = argument.partition(":")[0] + ":..."
+        hide_next = argument == "--header"
+        shown.append(argument)
+    if "--resume" not in shown:
+        shown.append("--resume")
+    return shlex.join(["presigned-upload", *shown])
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     arguments = parser().parse_args(argv)
     headers = {}
     for header in arguments.header:
@@ -97,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         resume=arguments.resume,
         state_dir=arguments.state_dir,
         content_type=arguments.content_type,
+        confirm_resend=_confirm(arguments.yes),
     )
     bar = ProgressBar(arguments.file.stat().st_size, sys.stderr, enabled=not arguments.quiet)
     try:
@@ -105,6 +145,15 @@ def main(argv: list[str] | None = None) -> int:
         bar.finish()
         print(f"presigned-upload: upload failed: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        bar.finish()
+        if resume_state.load(arguments.file, arguments.state_dir) is not None:
+            print(f"presigned-upload: interrupted; to send only the rest, run: {resume_command(argv)}", file=sys.stderr)
+        else:
+            print(
+                "presigned-upload: interrupted before anything was stored; run the same command again", file=sys.stderr
+            )
+        return INTERRUPTED
     bar.finish()
     print(result.key)
     return 0

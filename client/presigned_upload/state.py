@@ -1,7 +1,9 @@
 """What `--resume` needs to find a multipart upload again: a small JSON file beside the work.
 
 Only the key and upload id are kept, with the file's size and modification time so a changed
-file is never resumed into the old upload. Which parts are done is asked of S3, not stored.
+file is never resumed into the old upload. Which parts are done is asked of S3, not stored; the
+completion request is recorded just before it is sent, so that a completion whose answer was
+lost can be repeated after S3 has forgotten the upload (it answers from the stored object).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class ResumeState:
     upload_id: str
     part_size: int
     content_type: str
+    completion: list[dict[str, Any]] | None = None  # the parts of a completion already sent
 
 
 def state_path(file: Path, directory: Path) -> Path:

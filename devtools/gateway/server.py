@@ -211,6 +211,10 @@ def _http_response(response: Any) -> tuple[int, list[tuple[str, str]], bytes] | 
 
 class _GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a burst of clients overflows the accept queue, and
+    # Linux drops the extra SYNs, so those clients wait for a retransmission (1 s, then 3 s...).
+    # The kernel caps this at net.core.somaxconn (4096 on current kernels).
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], config: GatewayConfig) -> None:
         super().__init__(address, _RequestHandler)

@@ -134,30 +134,72 @@ class Worker:
         return message
 
 
-class WorkerPool:
-    """Workers for one function: reuse an idle one, start another when all are busy."""
+# How long a request waits for a free worker before the gateway answers 504: API Gateway's own
+# integration timeout.
+QUEUE_TIMEOUT_SECONDS = 29.0
 
-    def __init__(self, code_dir: Path, handler: str, environment: Mapping[str, str], timeout: float) -> None:
+
+def default_max_workers() -> int:
+    """Workers per function: two per core. Each is a process holding boto3 (tens of MB) and a
+    cold start costs a third of a second of CPU, so a burst of clients queues for warm workers
+    instead of starting one process each."""
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
+class WorkerPool:
+    """Workers for one function: reuse an idle one, start another while under ``max_workers``,
+    otherwise wait (up to ``queue_timeout``) for one to be free, as requests queue for a
+    function's reserved concurrency."""
+
+    def __init__(
+        self,
+        code_dir: Path,
+        handler: str,
+        environment: Mapping[str, str],
+        timeout: float,
+        *,
+        max_workers: int | None = None,
+        queue_timeout: float = QUEUE_TIMEOUT_SECONDS,
+    ) -> None:
         self._code_dir = code_dir
         self._handler = handler
         self._environment = dict(environment)
         self.timeout = timeout
+        self.max_workers = max_workers or default_max_workers()
+        self.queue_timeout = queue_timeout
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
+        self._starting = 0
         self._closed = False
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a worker became idle, or a slot free
+
+    @property
+    def size(self) -> int:
+        """How many worker processes the pool holds (busy, idle and starting)."""
+        with self._lock:
+            return len(self._all) + self._starting
 
     def invoke(self, event: Mapping[str, Any], request_id: str) -> Invocation:
         """Run ``event`` in a warm worker (or a fresh one) and say how it ended."""
         cold_start = None
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
+        try:
+            worker = self._acquire()
+        except WorkerTimedOut as exc:
+            return Invocation(failure="timeout", detail=str(exc))
+        except WorkerCrashed as exc:
+            return Invocation(failure="crash", detail=str(exc))
         try:
             if worker is None:
-                worker = Worker(self._code_dir, self._handler, self._environment, self.timeout)
+                try:
+                    worker = Worker(self._code_dir, self._handler, self._environment, self.timeout)
+                finally:
+                    with self._changed:
+                        self._starting -= 1
+                        if worker is not None:
+                            self._all.add(worker)
+                        self._changed.notify()
                 cold_start = worker.cold_start_seconds
-                with self._lock:
-                    self._all.add(worker)
             message = worker.invoke(event, request_id, self.timeout)
         except WorkerTimedOut as exc:
             self._discard(worker)
@@ -165,21 +207,40 @@ class WorkerPool:
         except WorkerCrashed as exc:
             self._discard(worker)
             return Invocation(failure="crash", detail=str(exc))
-        with self._lock:
+        with self._changed:
             keep = not self._closed
             if keep:
                 self._idle.append(worker)
+                self._changed.notify()
         if not keep:
             self._discard(worker)  # the pool closed while this request ran
         if "error" in message:
             return Invocation(failure="error", detail=json.dumps(message["error"]), cold_start_seconds=cold_start)
         return Invocation(response=message.get("response"), cold_start_seconds=cold_start)
 
+    def _acquire(self) -> Worker | None:
+        """An idle worker, or ``None`` with a slot reserved to start one; waits while all are busy."""
+        deadline = time.monotonic() + self.queue_timeout
+        with self._changed:
+            while True:
+                if self._closed:
+                    raise WorkerCrashed("the pool is closed")
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) + self._starting < self.max_workers:
+                    self._starting += 1
+                    return None
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkerTimedOut(f"no worker was free within {self.queue_timeout:g} s")
+                self._changed.wait(remaining)
+
     def close(self) -> None:
         """Stop every worker, busy ones included; a request still running then answers 502."""
-        with self._lock:
+        with self._changed:
             self._closed = True
             workers, self._idle = list(self._all), []
+            self._changed.notify_all()
         for worker in workers:
             worker.stop()
 
@@ -187,5 +248,6 @@ class WorkerPool:
         if worker is None:
             return
         worker.stop()
-        with self._lock:
+        with self._changed:
             self._all.discard(worker)
+            self._changed.notify()

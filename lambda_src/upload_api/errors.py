@@ -68,5 +68,34 @@ class UnsupportedMediaType(ApiError):
     code = "unsupported_content_type"
 
 
+class Conflict(ApiError):
+    """The request contradicts what S3 holds, e.g. a repeated completion whose object differs."""
+
+    status = 409
+    code = "conflict"
+
+
+# How long a client should wait before retrying an upstream failure that is likely to pass.
+RETRY_AFTER_SECONDS = "2"
+
+
+class UpstreamUnavailable(ApiError):
+    """S3 throttled us, timed out, could not be reached, or failed with a 5xx: retry later."""
+
+    status = 503
+    code = "upstream_unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"Retry-After": RETRY_AFTER_SECONDS})
+
+
+class UpstreamFailed(ApiError):
+    """S3 refused the function itself (access denied: a configuration error) or answered
+    something the logic does not expect; retrying will not help."""
+
+    status = 502
+    code = "upstream_failed"
+
+
 class ConfigError(Exception):
     """The function's environment is missing or has a bad value; raised at cold start."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from upload_api import uploads
 from upload_api.config import Config
-from upload_api.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
 from upload_api.multipart_store import MultipartStore
 from upload_api.signer import SignedRequest, UploadSigner
 
@@ -27,9 +27,11 @@ PAGE_SIZE = 1_000
 
 _CREATE_FIELDS = {"content_type", "size", "filename", "part_size", "checksums"}
 _SIGN_FIELDS = {"key", "part_numbers", "sha256s"}
-_COMPLETE_FIELDS = {"key", "parts"}
+_COMPLETE_FIELDS = {"key", "parts", "size"}
 # S3 upload ids are opaque but URL-safe; anything else cannot be one of ours.
 _UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
+# A multipart object's ETag ends with the number of its parts: "<hex>-<count>".
+_MULTIPART_ETAG = re.compile(r'^"?[0-9A-Fa-f]+-(\d+)"?$')
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,20 @@ class MultipartUploads:
         }
 
     def complete(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
-        """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object."""
+        """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object.
+
+        Idempotent: repeated after S3 assembled the object (the first answer lost to a timeout),
+        it answers as the first did, from the stored object, when ``size`` says what to expect.
+        """
         _only(body, _COMPLETE_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         given = _completion_parts(body.get("parts"))
-        stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
+        maximum = self._config.multipart_max_size_bytes
+        announced = None if body.get("size") is None else uploads.parse_size(body["size"], maximum)
+        try:
+            stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
+        except NotFound:
+            return self._already_completed(key, len(given), announced)
         for number, etag in given.items():
             held = stored.get(number)
             if held is None:
@@ -150,8 +161,32 @@ class MultipartUploads:
                 f"the parts add up to {size} bytes, over the maximum of "
                 f"{self._config.multipart_max_size_bytes}; the upload was aborted"
             )
-        etag = self._store.complete(key, upload_id, parts)
+        if announced is not None and size != announced:
+            raise BadRequest(f"the parts add up to {size} bytes, not the {announced} announced")
+        try:
+            etag = self._store.complete(key, upload_id, parts)
+        except NotFound:
+            # Another call completed this very upload between our ListParts and now.
+            return self._already_completed(key, len(parts), size)
         return {"key": key, "etag": etag, "size": size}
+
+    def _already_completed(self, key: str, part_count: int, announced: int | None) -> dict[str, Any]:
+        """The answer to a completion of an upload S3 no longer has: the object it became, if it
+        is stored at the caller's own ``key`` with the announced size and part count; else 404."""
+        if announced is None:
+            # Without the size there is nothing to check the object against: 404, as before.
+            raise NotFound("no such upload for this key")
+        stored = self._store.stat(key)
+        if stored is None:
+            raise NotFound("no such upload for this key")
+        counted = _MULTIPART_ETAG.fullmatch(stored.etag)
+        if stored.size != announced or (counted is not None and int(counted.group(1)) != part_count):
+            parts = f" in {counted.group(1)} parts" if counted else ""
+            raise Conflict(
+                f"the upload is finished, but the object stored at this key has {stored.size} bytes{parts}, "
+                f"not the {announced} bytes in {part_count} parts of this completion"
+            )
+        return {"key": key, "etag": stored.etag, "size": stored.size}
 
     def abort(self, upload_id: str, key: Any, prefix: str) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""

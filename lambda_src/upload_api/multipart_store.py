@@ -1,24 +1,61 @@
-"""The S3 calls a multipart upload needs beyond signing: create, list parts, complete, abort.
+"""The S3 calls the API makes beyond signing: create, list parts, complete, abort, look up.
 
-S3's refusals become typed API errors here, in words a client can act on: an upload that does
-not exist is 404, a completion S3 rejects is 400 with S3's reason.
+S3's answers become typed API errors here, in one place (:func:`_s3_call`), in words a client
+can act on: an upload that does not exist is 404, a completion S3 rejects is 400 with S3's
+reason; throttling, timeouts and S3's 5xx are 503 with ``Retry-After``; access denied (the
+function's role lacks a permission: a configuration error, logged as one) and any other answer
+the logic does not expect are 502. None of them is a 500.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from upload_api.errors import BadRequest, NotFound
+from upload_api.errors import ApiError, BadRequest, NotFound, UpstreamFailed, UpstreamUnavailable
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
+logger = logging.getLogger(__name__)
+
 # S3's error codes for a completion it refuses because of the parts given.
 _REJECTED_COMPLETION = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "InvalidRequest", "MalformedXML"}
+# S3's answers for an upload id that does not exist (any more) for the key.
+_NO_SUCH_UPLOAD = {"NoSuchUpload", "NoSuchKey", "404"}
+# Answers that say "not now": retrying later is likely to work.
+_TRANSIENT = {
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "BandwidthLimitExceeded",
+    "RequestTimeout",
+    "RequestTimeTooSkewed",
+    "InternalError",
+    "ServiceUnavailable",
+}
+# Answers that say the function's own identity or role is refused: a deployment's configuration.
+_DENIED = {
+    "AccessDenied",
+    "AllAccessDisabled",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "KMS.AccessDeniedException",
+    "KMS.DisabledException",
+    "KMS.KMSInvalidStateException",
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +87,22 @@ class MultipartStore(Protocol):
         """Abort the upload and free its parts."""
         ...
 
+    def stat(self, key: str) -> StoredObject | None:
+        """The object stored at ``key``, or ``None`` when there is none."""
+        ...
+
     def exists(self, key: str) -> bool:
         """Whether an object is stored at ``key``."""
         ...
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object S3 holds: what a completion reports."""
+
+    key: str
+    etag: str
+    size: int
 
 
 class Boto3MultipartStore:
@@ -71,18 +121,17 @@ class Boto3MultipartStore:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
         if checksums:
             params["ChecksumAlgorithm"] = "SHA256"
-        return self._client.create_multipart_upload(**params)["UploadId"]
+        with _s3_call("CreateMultipartUpload"):
+            return self._client.create_multipart_upload(**params)["UploadId"]
 
     def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
         parts: list[StoredPart] = []
         marker = 0
         while True:
-            try:
+            with _s3_call("ListParts", not_found=_NO_SUCH_UPLOAD):
                 page = self._client.list_parts(
                     Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker, MaxParts=1000
                 )
-            except _client_error() as error:
-                raise _not_found_or_reraise(error) from None
             for part in page.get("Parts", []):
                 parts.append(
                     StoredPart(
@@ -103,44 +152,76 @@ class Boto3MultipartStore:
             if part.sha256_base64:
                 entry["ChecksumSHA256"] = part.sha256_base64
             completed.append(entry)
-        try:
+        with _s3_call("CompleteMultipartUpload", not_found=_NO_SUCH_UPLOAD, rejected=_REJECTED_COMPLETION):
             response = self._client.complete_multipart_upload(
                 Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}
             )
-        except _client_error() as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _REJECTED_COMPLETION:
-                message = error.response.get("Error", {}).get("Message") or code
-                raise BadRequest(f"S3 refused to complete the upload: {message}") from None
-            raise _not_found_or_reraise(error) from None
         return response["ETag"]
 
     def abort(self, key: str, upload_id: str) -> None:
-        try:
+        with _s3_call("AbortMultipartUpload", not_found=_NO_SUCH_UPLOAD):
             self._client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
-        except _client_error() as error:
-            raise _not_found_or_reraise(error) from None
+
+    def stat(self, key: str) -> StoredObject | None:
+        # A listing of exactly this key, not HeadObject: HeadObject needs s3:GetObject (reading
+        # every upload) and, without s3:ListBucket, answers a missing key with 403, which cannot
+        # be told from a real denial. The role may list only under its prefix (s3:prefix).
+        with _s3_call("ListObjectsV2"):
+            listed = self._client.list_objects_v2(Bucket=self._bucket, Prefix=key, MaxKeys=1)
+        for item in listed.get("Contents", []):
+            if item.get("Key") == key:  # a key sorts before every longer key it prefixes
+                return StoredObject(key=key, etag=item.get("ETag", ""), size=item.get("Size", 0))
+        return None
 
     def exists(self, key: str) -> bool:
-        try:
-            self._client.head_object(Bucket=self._bucket, Key=key)
-        except _client_error() as error:
-            # Without s3:ListBucket (which the role does not get) S3 answers a missing key with 403.
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403", "AccessDenied"}:
-                return False
-            raise
-        return True
+        return self.stat(key) is not None
 
 
-def _client_error() -> type[ClientError]:
-    """botocore's ClientError, imported when a call is made (botocore is loaded by then)."""
-    from botocore.exceptions import ClientError
+@contextmanager
+def _s3_call(operation: str, *, not_found: Collection[str] = (), rejected: Collection[str] = ()) -> Iterator[None]:
+    """Run one S3 call; turn whatever S3 (or the way to it) answers into a typed API error.
 
-    return ClientError
+    ``not_found`` codes become 404 and ``rejected`` codes (a completion's parts) 400 with S3's reason; everything else
+    is an upstream failure: 503 with ``Retry-After`` when retrying later may work, else 502.
+    """
+    # Imported here, not at module level: botocore loads only on the routes that call S3.
+    from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+
+    try:
+        yield
+    except ClientError as error:
+        raise _client_error(operation, error, not_found, rejected) from None
+    except (BotoConnectionError, HTTPClientError) as error:
+        # Timeouts (connect or read), refused or dropped connections, after botocore's retries.
+        logger.warning("S3 did not answer", extra={"operation": operation, "error_type": type(error).__name__})
+        raise UpstreamUnavailable(f"the storage service did not answer {operation} in time; retry later") from None
+    except BotoCoreError as error:
+        # No credentials, a bad parameter: nothing a client can change.
+        logger.error(
+            "S3 call failed before an answer (configuration?)",
+            extra={"operation": operation, "error_type": type(error).__name__},
+        )
+        raise UpstreamFailed(f"the storage service could not be called for {operation}") from None
 
 
-def _not_found_or_reraise(error: ClientError) -> Exception:
-    code = error.response.get("Error", {}).get("Code", "")
-    if code in {"NoSuchUpload", "NoSuchKey", "404"}:
+def _client_error(
+    operation: str, error: ClientError, not_found: Collection[str], rejected: Collection[str]
+) -> ApiError:
+    details = error.response.get("Error", {})
+    code = str(details.get("Code", ""))
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code in not_found:
         return NotFound("no such upload for this key")
-    return error
+    if code in rejected:
+        return BadRequest(f"S3 refused to complete the upload: {details.get('Message') or code}")
+    where = {"operation": operation, "s3_code": code, "http_status": status}
+    if code in _TRANSIENT or status == 429 or status >= 500:
+        logger.warning("S3 is throttling or failing; answered 503", extra=where)
+        return UpstreamUnavailable(f"the storage service is busy or failing ({code or status}); retry later")
+    if code in _DENIED or status == 403:
+        # Never S3's message or the request: only what an operator needs to find the policy.
+        logger.error("S3 denied the function's own request: check its role and key policy", extra=where)
+        return UpstreamFailed(f"the storage service refused {operation}; the deployment's permissions need fixing")
+    logger.error("S3 answered something unexpected", extra=where)
+    return UpstreamFailed(f"the storage service answered {operation} unexpectedly ({code or status})")

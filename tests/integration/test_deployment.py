@@ -72,13 +72,17 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
         "s3:GetObject",  # examples/local turns downloads on
         "s3:ListMultipartUploadParts",
         "s3:AbortMultipartUpload",
+        "s3:ListBucket",  # only under the prefix: a repeated completion's and a download's lookup
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
     bucket, prefix = stack.outputs["bucket_name"], "uploads/"
     for statement in statements:
         resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
-        if "s3:" in str(statement["Action"]):
+        if statement["Action"] in ("s3:ListBucket", ["s3:ListBucket"]):
+            assert resources == [f"arn:aws:s3:::{bucket}"]
+            assert statement["Condition"] == {"StringLike": {"s3:prefix": f"{prefix}*"}}
+        elif "s3:" in str(statement["Action"]):
             assert resources == [f"arn:aws:s3:::{bucket}/{prefix}*"]
         else:
             assert all(":log-group:/aws/lambda/" in resource for resource in resources)

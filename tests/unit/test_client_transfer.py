@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import responses
 
+from presigned_upload import cli
 from presigned_upload import state as resume_state
-from presigned_upload.api import ApiError
+from presigned_upload.api import ApiError, UploadApiClient
 from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, upload_file
 
 S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
@@ -19,12 +23,20 @@ S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
 class FakeApi:
     """The API's answers, with part URLs under S3; records what the client asked for."""
 
-    def __init__(self, held: list[dict[str, Any]] | None = None, resume_404: bool = False) -> None:
+    def __init__(
+        self,
+        held: list[dict[str, Any]] | None = None,
+        resume_404: bool = False,
+        complete_answers: list[ApiError | None] | None = None,
+    ) -> None:
         self.signed: list[list[int]] = []
         self.completed: list[dict[str, Any]] = []
+        self.completions = 0
         self.created = 0
         self.held = held or []
         self.resume_404 = resume_404
+        # What each completion call answers in turn: an error, or None for success (the default).
+        self.complete_answers = complete_answers or []
 
     def create_upload(self, content_type: str, size: int, sha256: str | None, filename: str) -> dict[str, Any]:
         return {"key": "uploads/k.txt", "url": f"{S3}/single", "headers": {"Content-Type": content_type}}
@@ -42,9 +54,13 @@ class FakeApi:
             raise ApiError(404, "not_found", "no such upload for this key")
         return self.held
 
-    def complete(self, upload_id: str, key: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    def complete(self, upload_id: str, key: str, parts: list[dict[str, Any]], size: int | None) -> dict[str, Any]:
+        self.completions += 1
         self.completed = parts
-        return {"key": key, "etag": '"final"', "size": 11 * MiB}
+        answer = self.complete_answers.pop(0) if self.complete_answers else None
+        if answer is not None:
+            raise answer
+        return {"key": key, "etag": '"final-3"', "size": size}
 
 
 def options(tmp_path: Path, **changes: Any) -> UploadOptions:
@@ -142,8 +158,11 @@ def test_resuming_an_upload_that_is_gone_starts_afresh(tmp_path: Path, big: Path
     for number in (1, 2, 3):
         responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
     api = FakeApi(resume_404=True)
-    result = upload_file(big, api, options(tmp_path, resume=True), None)  # type: ignore[arg-type]
+    questions: list[str] = []
+    agree = options(tmp_path, resume=True, confirm_resend=lambda question: questions.append(question) or True)
+    result = upload_file(big, api, agree, None)  # type: ignore[arg-type]
     assert (result.resumed, sorted(result.parts_sent), api.created) == (False, [1, 2, 3], 1)
+    assert questions == [f"The upload old is gone and no object was stored; send all {11 * MiB} bytes again? [y/N] "]
 
 
 @responses.activate
@@ -153,3 +172,134 @@ def test_a_part_that_keeps_failing_keeps_the_state_for_resume(tmp_path: Path, bi
     with pytest.raises(UploadFailed, match="--resume"):
         upload_file(big, FakeApi(), options(tmp_path, concurrency=1), None)  # type: ignore[arg-type]
     assert resume_state.load(big, tmp_path / "state") is not None
+
+
+def puts_per_part() -> Counter[int]:
+    """How many PUTs reached each part's URL."""
+    return Counter(
+        int(call.request.url.split("/part")[1].split("?")[0])
+        for call in responses.calls
+        if call.request.method == "PUT" and "/part" in call.request.url
+    )
+
+
+@responses.activate
+def test_a_completion_answered_504_then_200_succeeds_without_sending_a_part_twice(tmp_path: Path, big: Path) -> None:
+    for number in (1, 2, 3):
+        responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
+    api = FakeApi(complete_answers=[ApiError(504, "http_error", "Endpoint request timed out")])
+    result = upload_file(big, api, options(tmp_path), None)  # type: ignore[arg-type]
+    assert (result.key, result.size, api.completions) == ("uploads/k.bin", 11 * MiB, 2)
+    assert puts_per_part() == {1: 1, 2: 1, 3: 1}
+    assert resume_state.load(big, tmp_path / "state") is None
+
+
+API = "https://api.example.com/v1"
+
+
+@responses.activate
+def test_a_completion_that_times_out_is_repeated_through_the_real_client(tmp_path: Path, big: Path) -> None:
+    responses.post(f"{API}/uploads/multipart", json={"key": "uploads/k.bin", "upload_id": "u1", "part_size": 5 * MiB})
+    responses.post(
+        f"{API}/uploads/multipart/u1/parts",
+        json={"parts": [{"part_number": n, "url": f"{S3}/part{n}?x=1", "headers": {}} for n in (1, 2, 3)]},
+    )
+    for number in (1, 2, 3):
+        responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
+    complete = f"{API}/uploads/multipart/u1/complete"
+    responses.post(complete, body=requests.exceptions.ReadTimeout("read timed out"))
+    responses.post(complete, status=503, json={"error": {"code": "upstream_unavailable", "message": "busy"}})
+    responses.post(complete, json={"key": "uploads/k.bin", "etag": '"f-3"', "size": 11 * MiB})
+    result = upload_file(big, UploadApiClient(API, timeout=1), options(tmp_path), None)
+    assert (result.key, result.size) == ("uploads/k.bin", 11 * MiB)
+    assert puts_per_part() == {1: 1, 2: 1, 3: 1}
+    bodies = [json.loads(call.request.body) for call in responses.calls if call.request.url == complete]
+    assert len(bodies) == 3
+    assert all(body == {"key": "uploads/k.bin", "parts": bodies[0]["parts"], "size": 11 * MiB} for body in bodies)
+
+
+@responses.activate
+def test_resuming_a_vanished_upload_that_s3_completed_reports_success_without_sending(
+    tmp_path: Path, big: Path
+) -> None:
+    for number in (1, 2, 3):
+        responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
+    lost = ApiError(504, "http_error", "Endpoint request timed out")
+    first = FakeApi(complete_answers=[lost, lost, lost])  # every attempt's answer is lost...
+    with pytest.raises(UploadFailed, match="--resume"):
+        upload_file(big, first, options(tmp_path), None)  # type: ignore[arg-type]
+    assert puts_per_part() == {1: 1, 2: 1, 3: 1}
+
+    # ...but S3 assembled the object and forgot the upload: ListParts is 404, completion 200.
+    second = FakeApi(resume_404=True)
+    progress: list[int] = []
+    result = upload_file(big, second, options(tmp_path, resume=True), progress.append)  # type: ignore[arg-type]
+    assert (result.key, result.size, result.resumed, result.parts_sent) == ("uploads/k.bin", 11 * MiB, True, [])
+    assert second.completed == first.completed
+    assert (second.created, second.signed) == (0, [])
+    assert puts_per_part() == {1: 1, 2: 1, 3: 1}  # nothing more was sent
+    assert sum(progress) == 11 * MiB
+    assert resume_state.load(big, tmp_path / "state") is None
+
+
+def save_gone_upload(big: Path, tmp_path: Path) -> None:
+    state = resume_state.ResumeState(
+        str(big.resolve()), 11 * MiB, big.stat().st_mtime_ns, "uploads/k.bin", "gone", 5 * MiB, "x/y",
+        completion=[{"part_number": n, "etag": f'"e{n}"'} for n in (1, 2, 3)],
+    )  # fmt: skip
+    resume_state.save(state, tmp_path / "state")
+
+
+@responses.activate
+def test_a_vanished_upload_without_an_object_asks_and_answered_no_sends_nothing(tmp_path: Path, big: Path) -> None:
+    save_gone_upload(big, tmp_path)
+    api = FakeApi(resume_404=True, complete_answers=[ApiError(404, "not_found", "no such upload for this key")])
+    questions: list[str] = []
+    refuse = options(tmp_path, resume=True, confirm_resend=lambda question: bool(questions.append(question)))
+    with pytest.raises(UploadFailed, match="nothing was sent"):
+        upload_file(big, api, refuse, None)  # type: ignore[arg-type]
+    assert questions == [f"The upload gone is gone and no object was stored; send all {11 * MiB} bytes again? [y/N] "]
+    assert (api.completions, api.created, api.signed, len(responses.calls)) == (1, 0, [], 0)
+    assert resume_state.load(big, tmp_path / "state") is not None  # asked again next time
+
+
+@responses.activate
+def test_without_anyone_to_ask_a_vanished_upload_is_not_sent_again(tmp_path: Path, big: Path) -> None:
+    save_gone_upload(big, tmp_path)
+    api = FakeApi(resume_404=True, complete_answers=[ApiError(404, "not_found", "no such upload for this key")])
+    with pytest.raises(UploadFailed, match="--yes"):
+        upload_file(big, api, options(tmp_path, resume=True, confirm_resend=None), None)  # type: ignore[arg-type]
+    assert (api.created, len(responses.calls)) == (0, 0)
+
+
+@responses.activate
+def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
+    tmp_path: Path, big: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    responses.put(part_url(1), headers={"ETag": '"e1"'})
+
+    def interrupt(request: Any) -> Any:
+        raise KeyboardInterrupt
+
+    responses.add_callback(responses.PUT, part_url(2), callback=interrupt)
+    api = FakeApi()
+    monkeypatch.setattr(cli, "UploadApiClient", lambda url, headers: api)
+    monkeypatch.chdir(tmp_path)
+    argv = [
+        "upload", str(big), "--api", API, "--multipart-threshold", "5MiB", "--part-size", "5MiB",
+        "--concurrency", "1", "--header", "Authorization:secret-token", "--quiet",
+    ]  # fmt: skip
+    assert cli.main(argv) == 130
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "secret-token" not in err
+    assert err.strip() == (
+        "presigned-upload: interrupted; to send only the rest, run: presigned-upload upload "
+        f"{big} --api {API} --multipart-threshold 5MiB --part-size 5MiB --concurrency 1 "
+        "--header Authorization:... --quiet --resume"
+    )
+    assert api.completions == 0
+    assert puts_per_part()[3] == 0
+    assert resume_state.load(big, tmp_path / ".presigned-upload") is not None

@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +17,9 @@ import pytest
 import requests
 
 from devtools.gateway.api_model import DeployedApi, Method, MockIntegration, Resource
-from devtools.gateway.server import GatewayConfig, RunningGateway, serve
+from devtools.gateway.server import GatewayConfig, RunningGateway, _GatewayServer, serve
 from devtools.gateway.worker import WorkerPool
+from devtools.ports import LOOPBACK, free_port
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -236,3 +241,78 @@ def test_a_cognito_method_without_a_verifier_or_token_is_401(tmp_path: Path) -> 
         response = requests.get(f"{running.stage_url}/echo", headers={"Authorization": "x.y.z"}, timeout=10)
     assert response.status_code == 401
     assert response.json() == {"message": "Unauthorized"}
+
+
+def fake_api() -> DeployedApi:
+    return DeployedApi(
+        api_id="abc123",
+        stage="v1",
+        resources=(Resource("/echo", {"ANY": Method("ANY", "AWS_PROXY", function_name="f")}),),
+    )
+
+
+def request_on(sock: socket.socket) -> bytes:
+    """One GET /v1/echo on an open socket; the whole answer (the gateway closes after it)."""
+    sock.sendall(b"GET /v1/echo HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n")
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
+
+
+def test_a_burst_of_connections_waits_in_the_backlog_and_none_is_reset(tmp_path: Path) -> None:
+    # Connect 64 clients before the gateway accepts any: they must all complete the handshake
+    # from the listen backlog (socketserver's default of 5 drops SYNs: a 1 s stall each), then
+    # all be answered once it serves.
+    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
+    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=2)
+    server = _GatewayServer((LOOPBACK, free_port()), GatewayConfig(api=fake_api(), pools={"f": pool}))
+    sockets: list[socket.socket] = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        for _ in range(64):
+            # Well under the first SYN retransmission (1 s): a dropped SYN fails here.
+            sockets.append(socket.create_connection(server.server_address[:2], timeout=0.5))
+        for sock in sockets:
+            sock.settimeout(10)
+        thread.start()
+        with ThreadPoolExecutor(max_workers=64) as clients:
+            answers = list(clients.map(request_on, sockets))
+    finally:
+        if thread.is_alive():
+            server.shutdown()  # waits for serve_forever: only once it runs
+        server.server_close()
+        pool.close()
+        for sock in sockets:
+            sock.close()
+    assert [answer.split(b"\r\n", 1)[0] for answer in answers] == [b"HTTP/1.1 200 OK"] * 64
+
+
+def test_concurrent_requests_queue_for_a_bounded_number_of_warm_workers(tmp_path: Path) -> None:
+    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
+    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=2)
+    with serve(GatewayConfig(api=fake_api(), pools={"f": pool})) as running:
+
+        def client(_: int) -> list[int]:
+            with requests.Session() as session:
+                return [session.get(f"{running.stage_url}/echo", timeout=30).status_code for _ in range(4)]
+
+        with ThreadPoolExecutor(max_workers=64) as clients:
+            statuses = [status for answers in clients.map(client, range(64)) for status in answers]
+        assert pool.size <= 2
+    assert statuses == [200] * 256
+
+
+def test_a_request_that_finds_no_free_worker_in_time_is_504(tmp_path: Path) -> None:
+    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
+    pool = WorkerPool(
+        tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=1, queue_timeout=0.2
+    )
+    sleeper = {"path": "/do/sleep", "pathParameters": {"action": "sleep"}, "requestContext": {}}
+    with ThreadPoolExecutor(max_workers=1) as background:
+        busy = background.submit(pool.invoke, sleeper, "r1")  # holds the only worker for 5 s
+        time.sleep(0.5)
+        queued = pool.invoke({"path": "/echo", "pathParameters": None, "requestContext": {}}, "r2")
+        assert (queued.failure, queued.detail) == ("timeout", "no worker was free within 0.2 s")
+        pool.close()
+        assert busy.result().failure == "crash"

@@ -13,9 +13,9 @@ import requests
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
-from upload_api.errors import BadRequest
+from upload_api.errors import BadRequest, NotFound
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
-from upload_api.multipart_store import StoredPart
+from upload_api.multipart_store import StoredObject, StoredPart
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -324,3 +324,74 @@ def test_signing_part_urls_makes_no_call_to_s3() -> None:
     assert status == 200
     assert len(signed["parts"]) == 1000
     assert store.calls == []
+
+
+def complete_body(upload: dict[str, Any], parts: list[dict[str, Any]], size: int | None) -> dict[str, Any]:
+    return {"key": upload["key"], "parts": parts, **({} if size is None else {"size": size})}
+
+
+def test_a_repeated_completion_answers_as_the_first(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    from tests.unit.test_contract import schema_validator
+
+    upload, parts = two_parts
+    body = complete_body(upload, parts, 6 * MiB)
+    first = call(api, "POST", COMPLETE, upload["upload_id"], body=body)
+    assert first[0] == 200, first
+    # S3 has assembled the object and forgotten the upload: the answer comes from the object.
+    again = call(api, "POST", COMPLETE, upload["upload_id"], body=body)
+    assert again == first
+    schema_validator("Completed").validate(again[1])
+    assert again[1]["etag"].strip('"').endswith("-2")
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        (lambda upload, parts: complete_body(upload, parts, 6 * MiB + 1), 409),  # another size
+        (lambda upload, parts: complete_body(upload, parts[:1], 6 * MiB), 409),  # another part count
+        (lambda upload, parts: complete_body(upload, parts, None), 404),  # nothing to check against
+    ],
+    ids=["size", "part-count", "no-size"],
+)
+def test_a_repeated_completion_that_does_not_match_the_object_is_not_a_success(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]], change: Any, status: int
+) -> None:
+    upload, parts = two_parts
+    assert call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, 6 * MiB))[0] == 200
+    answer = call(api, "POST", COMPLETE, upload["upload_id"], body=change(upload, parts))
+    assert answer[0] == status, answer
+
+
+def test_completing_an_aborted_upload_is_404_when_no_object_is_stored(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    upload, parts = two_parts
+    assert call(api, "DELETE", ABORT, upload["upload_id"], query={"key": upload["key"]})[0] == 204
+    assert call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, 6 * MiB))[0] == 404
+
+
+def test_the_parts_must_add_up_to_the_announced_size(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    upload, parts = two_parts
+    status, answer = call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, 7 * MiB))
+    assert status == 400
+    assert "not the 7340032 announced" in answer["error"]["message"]
+
+
+class RacedStore(FakeStore):
+    """S3 finished another call's completion of the upload between ListParts and ours."""
+
+    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+        raise NotFound("no such upload for this key")
+
+    def stat(self, key: str) -> StoredObject | None:
+        return StoredObject(key, '"abc123-3"', sum(part.size for part in self.parts))
+
+
+def test_a_completion_that_loses_a_race_with_its_repeat_answers_200() -> None:
+    store = RacedStore(3, 5 * MiB)
+    status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={**completion(3), "size": 15 * MiB})
+    assert (status, done) == (200, {"key": KEY, "etag": '"abc123-3"', "size": 15 * MiB})

@@ -17,7 +17,7 @@ resource "aws_iam_role" "this" {
   tags               = var.tags
 }
 
-# Exactly what the function signs for, and its own logs: nothing else.
+# Exactly what the function signs for, the lookups it makes, and its own logs: nothing else.
 data "aws_iam_policy_document" "permissions" {
   # PutObject also covers creating, uploading parts of and completing a multipart upload.
   statement {
@@ -32,6 +32,22 @@ data "aws_iam_policy_document" "permissions" {
     effect    = "Allow"
     actions   = ["s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"]
     resources = ["${var.bucket_arn}/${var.key_prefix}*"]
+  }
+
+  # A repeated completion, and a download, look their object up by listing exactly its key.
+  # Listings are limited to the prefix: the function may learn names, sizes and ETags there,
+  # never contents. (HeadObject would need s3:GetObject, and answers 403 for a missing key.)
+  statement {
+    sid       = "LookUpObjectsUnderPrefix"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.key_prefix}*"]
+    }
   }
 
   dynamic "statement" {

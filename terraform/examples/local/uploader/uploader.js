@@ -1,6 +1,7 @@
 // The browser uploader. Small files: SHA-256 in the browser, POST /uploads, one PUT straight to
-// S3. Large files: POST /uploads/multipart, parts PUT in parallel with retries, then complete;
-// the upload id is kept in localStorage so choosing the same file again resumes it.
+// S3. Large files: POST /uploads/multipart, parts PUT in parallel with retries, then complete
+// (repeated on a timeout or 5xx); the upload id is kept in localStorage so choosing the same
+// file again resumes it, and never sends stored bytes again without asking.
 // Plain JavaScript, no build step. config.json next to this page names the API.
 "use strict";
 
@@ -187,7 +188,8 @@ function stateKey(file) { return `${STATE_PREFIX}${file.name}:${file.size}:${fil
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
-// An upload started earlier for this very file, and the parts S3 already holds; or nothing.
+// An upload started earlier for this very file, and the parts S3 already holds; or the object
+// it already became; or nothing (a fresh upload starts).
 async function findResumable(config, file) {
   const saved = JSON.parse(localStorage.getItem(stateKey(file)) || "null");
   if (!saved) return null;
@@ -198,8 +200,38 @@ async function findResumable(config, file) {
     );
     return { upload: saved, held: listed.parts };
   } catch (error) {
-    if (error.status === 404) { localStorage.removeItem(stateKey(file)); return null; }
-    throw error;
+    if (error.status !== 404) throw error;
+  }
+  // S3 no longer knows the upload. If this page asked to complete it, S3 may have finished
+  // (the answer was lost): the completion, repeated, answers from the stored object.
+  if (saved.completion) {
+    try {
+      const completed = await completeUpload(config, saved, saved.completion, file.size);
+      localStorage.removeItem(stateKey(file));
+      return { completed };
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+  }
+  // Nothing was stored: sending the whole file again is the user's call, never silent.
+  if (!window.confirm(`The upload ${saved.upload_id} is gone and no object was stored; send all ${file.size} bytes again?`)) {
+    throw new UploadError(`The upload ${saved.upload_id} is gone and no object was stored; nothing was sent.`);
+  }
+  localStorage.removeItem(stateKey(file));
+  return null;
+}
+
+// Complete, repeating the call while its outcome is unknown (no answer, or a 5xx such as API
+// Gateway's 504): a repeat after S3 assembled the object answers 200 from the object.
+async function completeUpload(config, upload, parts, size) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await callApi(config, "POST", uploadPath(upload, "/complete"), { key: upload.key, parts, size });
+    } catch (error) {
+      const unknown = error.status === undefined || error.status >= 500;
+      if (!unknown || attempt >= config.retries) throw error;
+      await sleep(config.backoff_ms * 2 ** attempt);
+    }
   }
 }
 
@@ -212,6 +244,10 @@ async function multipartUpload(config, run) {
   const partLength = (number, partSize) => Math.min(partSize, file.size - (number - 1) * partSize);
   const etags = new Map();
   const resumable = await findResumable(config, file);
+  if (resumable && resumable.completed) {
+    setStatus("This file's upload had already been completed.");
+    return resumable.completed.key;
+  }
   if (resumable) {
     run.upload = resumable.upload;
     for (const part of resumable.held) {
@@ -296,7 +332,9 @@ async function multipartUpload(config, run) {
   }
   setStatus("Completing the upload…");
   const parts = [...etags.entries()].sort((a, b) => a[0] - b[0]).map(([number, etag]) => ({ part_number: number, etag }));
-  const completed = await callApi(config, "POST", uploadPath(upload, "/complete"), { key: upload.key, parts });
+  // Recorded before it is sent: if its answer is lost, choosing the file again repeats it.
+  localStorage.setItem(stateKey(file), JSON.stringify({ ...upload, completion: parts }));
+  const completed = await completeUpload(config, upload, parts, file.size);
   localStorage.removeItem(stateKey(file));
   return completed.key;
 }

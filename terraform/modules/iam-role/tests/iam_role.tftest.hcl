@@ -26,8 +26,17 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions)])) == toset(["s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "logs:CreateLogStream", "logs:PutLogEvents"])
-    error_message = "The role may only put objects (single and multipart), resume and abort multipart uploads, and write its logs."
+    condition     = toset(flatten([for statement in data.aws_iam_policy_document.permissions.statement : tolist(statement.actions)])) == toset(["s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:ListBucket", "logs:CreateLogStream", "logs:PutLogEvents"])
+    error_message = "The role may only put objects (single and multipart), resume and abort multipart uploads, list under its prefix, and write its logs."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.resources == toset(["arn:aws:s3:::uploads-test-bucket"]) && one(statement.condition).test == "StringLike" && one(statement.condition).variable == "s3:prefix" && toset(one(statement.condition).values) == toset(["uploads/*"])
+      if contains(tolist(statement.actions), "s3:ListBucket")
+    ])
+    error_message = "s3:ListBucket must be limited to listings whose prefix is under <prefix>."
   }
 
   assert {
