@@ -200,6 +200,12 @@ def browser(session: nox.Session) -> None:
     run_stack_tests(session, "tests/browser")
 
 
+@nox.session(name="large-upload", default=False)
+def large_upload(session: nox.Session) -> None:
+    """A multi-GB upload through the command-line client on the local stack (2 GiB; minutes)."""
+    run_stack_tests(session, "tests/large")
+
+
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks: signers side by side, the local gateway, part URLs, the client's throughput."""
