@@ -49,6 +49,16 @@ def runtime_python(version: str) -> str:
     return shutil.which(f"python{version}") or f"python{version}"
 
 
+def pytest_args(session: nox.Session, *default_paths: str) -> list[str]:
+    """``session.posargs``, with ``default_paths`` added unless they name tests themselves.
+
+    So `nox -s integration -- -q -x` runs the session's tests, quietly, rather than every test.
+    """
+    args = list(session.posargs)
+    names_tests = any(Path(arg.split("::")[0]).exists() for arg in args if not arg.startswith("-"))
+    return args if names_tests else [*args, *default_paths]
+
+
 def install(session: nox.Session, *packages: str) -> None:
     """Install ``packages`` at the versions pinned in the lock file."""
     session.install("-c", LOCK_FILE, *packages)
@@ -127,7 +137,7 @@ def unit(session: nox.Session) -> None:
         "pyjwt[crypto]",
         "openapi-spec-validator",
     )
-    session.run("pytest", *PYTEST_STRICT, *(session.posargs or ("tests/unit",)))
+    session.run("pytest", *PYTEST_STRICT, *pytest_args(session, "tests/unit"))
 
 
 @nox.session(name="unit-runtimes")
@@ -185,7 +195,7 @@ def run_stack_tests(session: nox.Session, *paths: str) -> None:
     """Run ``paths`` against one shared local deployment, with the client installed."""
     prepare_local_stack(session)
     install(session, ".", "time-machine")  # the client's real entry point; a clock for expired URLs
-    session.run("pytest", *PYTEST_STRICT, *(session.posargs or paths))
+    session.run("pytest", *PYTEST_STRICT, *pytest_args(session, *paths))
 
 
 @nox.session
@@ -216,7 +226,7 @@ def bench(session: nox.Session) -> None:
         *PYTEST_STRICT,
         "--benchmark-only",
         "--benchmark-columns=min,median,mean,max,rounds",
-        *(session.posargs or ("tests/bench",)),
+        *pytest_args(session, "tests/bench"),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from upload_api.s3 import regional_s3_client
-from upload_api.signer import PutConstraints, SignedRequest, attachment, put_headers
+from upload_api.signer import PutConstraints, SignedRequest, attachment, part_headers, put_headers
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -45,13 +45,20 @@ class Boto3UploadSigner:
                 params["ChecksumSHA256"] = constraints.sha256_base64
         return self._presign("put_object", params, put_headers(constraints))
 
-    def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
+    def sign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        sha256_base64: str | None = None,
+        content_length: int | None = None,
+    ) -> SignedRequest:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
-        headers: dict[str, str] = {}
+        if content_length is not None:
+            params["ContentLength"] = content_length
         if sha256_base64 is not None:
             params["ChecksumSHA256"] = sha256_base64
-            headers["x-amz-checksum-sha256"] = sha256_base64
-        return self._presign("upload_part", params, headers)
+        return self._presign("upload_part", params, part_headers(sha256_base64, content_length))
 
     def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}

@@ -3,6 +3,12 @@
 S3 allows up to 10 000 parts of 5 MiB to 5 GiB (the last may be smaller). Part URLs are handed
 out in pages of at most 1 000, so no answer nears Lambda's 6 MB response limit. The service keeps
 no state of its own: S3's record of the upload (ListParts) is the truth a client resumes from.
+
+The plan (announced size, part size) travels in the key the server makes,
+``<prefix><uuid4>-<size>x<part_size><ext>``, and S3 binds that key to the upload id: a client
+cannot present another plan for the same upload (S3 answers NoSuchUpload for any other key). So
+each part URL binds its exact ``Content-Length`` and part numbers beyond the plan are refused,
+with no call to S3 and no state: one upload can never store more than it announced.
 """
 
 from __future__ import annotations
@@ -34,12 +40,39 @@ _UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
 _MULTIPART_ETAG = re.compile(r'^"?[0-9A-Fa-f]+-(\d+)"?$')
 
 
+# What a multipart key carries after its uuid: the plan, then the optional safe extension.
+_PLANNED_KEY = re.compile(
+    r"(?P<uuid>[0-9a-f-]{36})-(?P<size>[1-9][0-9]{0,15})x(?P<part_size>[1-9][0-9]{0,10})(?P<ext>\.[a-z0-9]{1,16})?"
+)
+
+
 @dataclass(frozen=True)
 class PartPlan:
     """How a file of ``size`` bytes is cut."""
 
     part_size: int
     part_count: int
+    size: int = 0
+
+    def part_length(self, number: int) -> int:
+        """The exact byte count of part ``number`` (the last one holds the rest)."""
+        if number < self.part_count:
+            return self.part_size
+        return self.size - (self.part_count - 1) * self.part_size
+
+    def key_suffix(self) -> str:
+        """How the plan is written into the key: ``-<size>x<part_size>``."""
+        return f"-{self.size}x{self.part_size}"
+
+
+def plan_of_key(key: str) -> PartPlan | None:
+    """The plan a multipart key carries, or ``None`` for a key without one."""
+    name = key.rsplit("/", 1)[-1]
+    found = _PLANNED_KEY.fullmatch(name)
+    if found is None:
+        return None
+    size, part_size = int(found["size"]), int(found["part_size"])
+    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)), size=size)
 
 
 def plan_parts(size: int, asked_part_size: int | None = None) -> PartPlan:
@@ -54,7 +87,7 @@ def plan_parts(size: int, asked_part_size: int | None = None) -> PartPlan:
             raise BadRequest(f"part_size must be between {MIN_PART_SIZE} (5 MiB) and {MAX_PART_SIZE} (5 GiB) bytes")
         if math.ceil(size / part_size) > MAX_PARTS:
             raise BadRequest(f"part_size {part_size} would need more than {MAX_PARTS} parts; use a larger one")
-    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)))
+    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)), size=size)
 
 
 class MultipartUploads:
@@ -81,12 +114,15 @@ class MultipartUploads:
             raise BadRequest("part_size must be a whole number of bytes")
         plan = plan_parts(size, asked)
 
-        key, _ = uploads.new_key(prefix, filename)
+        key, _ = uploads.new_key(prefix, filename, plan.key_suffix())
         upload_id = self._store.create(key, content_type, checksums)
         # With checksums each URL binds its part's digest, which only the client knows: it asks
         # for URLs page by page with the digests.
         first_page = [] if checksums else list(range(1, min(plan.part_count, PAGE_SIZE) + 1))
-        signed = [(number, self._signer.sign_part(key, upload_id, number)) for number in first_page]
+        signed = [
+            (number, self._signer.sign_part(key, upload_id, number, content_length=plan.part_length(number)))
+            for number in first_page
+        ]
         next_part = len(first_page) + 1 if len(first_page) < plan.part_count else None
         return {
             "key": key,
@@ -103,13 +139,17 @@ class MultipartUploads:
         """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs (no call to S3)."""
         _only(body, _SIGN_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
+        plan = _plan(key)
         numbers = _part_numbers(body.get("part_numbers"))
+        beyond = [number for number in numbers if number > plan.part_count]
+        if beyond:
+            raise BadRequest(f"part(s) {_numbers(beyond)} are beyond this upload's {plan.part_count} parts")
         digests = _digests(body.get("sha256s"), len(numbers))
         # No call to S3: signing is local. The key is the caller's (its prefix was checked above),
         # and each URL binds the upload id, so a URL for an upload that does not exist, or that
         # belongs to another key, is refused by S3 itself (404 NoSuchUpload) and stores nothing.
         signed = [
-            (number, self._signer.sign_part(key, upload_id, number, digest))
+            (number, self._signer.sign_part(key, upload_id, number, digest, plan.part_length(number)))
             for number, digest in zip(numbers, digests, strict=True)
         ]
         return {
@@ -131,13 +171,15 @@ class MultipartUploads:
         """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object.
 
         Idempotent: repeated after S3 assembled the object (the first answer lost to a timeout),
-        it answers as the first did, from the stored object, when ``size`` says what to expect.
+        it answers as the first did, from the stored object of the size the key's plan announced.
         """
         _only(body, _COMPLETE_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
+        announced = _plan(key).size
         given = _completion_parts(body.get("parts"))
         maximum = self._config.multipart_max_size_bytes
-        announced = None if body.get("size") is None else uploads.parse_size(body["size"], maximum)
+        if body.get("size") is not None and uploads.parse_size(body["size"], maximum) != announced:
+            raise BadRequest(f"size {body['size']} is not the {announced} bytes this upload announced")
         try:
             stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
         except NotFound:
@@ -191,6 +233,14 @@ class MultipartUploads:
     def abort(self, upload_id: str, key: Any, prefix: str) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
         self._store.abort(_our_key(key, upload_id, prefix), upload_id)
+
+
+def _plan(key: str) -> PartPlan:
+    """The plan the (already checked) key carries; an upload made without one cannot continue."""
+    plan = plan_of_key(key)
+    if plan is None:
+        raise NotFound("no such upload for this key (multipart keys carry their plan)")
+    return plan
 
 
 def _our_key(key: Any, upload_id: str, prefix: str) -> str:

@@ -46,8 +46,15 @@ class UploadSigner(Protocol):
         """Sign a PUT of ``key``; with ``constraints`` the signature binds them as headers."""
         ...
 
-    def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
-        """Sign the PUT of one part of a multipart upload; with a digest the signature binds it."""
+    def sign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        sha256_base64: str | None = None,
+        content_length: int | None = None,
+    ) -> SignedRequest:
+        """Sign the PUT of one part of a multipart upload; the signature binds a given digest and length."""
         ...
 
     def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
@@ -64,6 +71,14 @@ def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
         headers["If-None-Match"] = "*"
     if constraints.sha256_base64 is not None:
         headers["x-amz-checksum-sha256"] = constraints.sha256_base64
+    return headers
+
+
+def part_headers(sha256_base64: str | None, content_length: int | None) -> dict[str, str]:
+    """The headers a part URL binds, as the client must send them."""
+    headers = {} if content_length is None else {"Content-Length": str(content_length)}
+    if sha256_base64 is not None:
+        headers["x-amz-checksum-sha256"] = sha256_base64
     return headers
 
 
@@ -150,8 +165,15 @@ class SigV4UploadSigner:
         headers = put_headers(constraints)
         return self._presign("PUT", key, [], headers, self._expiry_seconds)
 
-    def sign_part(self, key: str, upload_id: str, part_number: int, sha256_base64: str | None = None) -> SignedRequest:
-        headers = {} if sha256_base64 is None else {"x-amz-checksum-sha256": sha256_base64}
+    def sign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        sha256_base64: str | None = None,
+        content_length: int | None = None,
+    ) -> SignedRequest:
+        headers = part_headers(sha256_base64, content_length)
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
         return self._presign("PUT", key, params, headers, self._expiry_seconds)
 

@@ -27,8 +27,12 @@ MAX_CONTENT_TYPE_LENGTH = 255
 MAX_FILENAME_LENGTH = 1024
 # An extension is only kept when it is short, plain ASCII: it ends up in the object key.
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,16}$")
-# What new_key() makes after the prefix: a uuid4 and an optional safe extension.
-_SERVICE_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(\.[a-z0-9]{1,16})?")
+# What new_key() makes after the prefix: a uuid4, a multipart plan (``-<size>x<part_size>``) for
+# multipart uploads, and an optional safe extension.
+_SERVICE_KEY = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+    r"(-[1-9][0-9]{0,15}x[1-9][0-9]{0,10})?(\.[a-z0-9]{1,16})?"
+)
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,14 @@ def content_type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:
     return media_type in allowed or f"{major}/*" in allowed
 
 
-def new_key(prefix: str, filename: str | None = None) -> tuple[str, str]:
-    """A fresh, unguessable key ``<prefix><uuid4><ext>`` and its uuid.
+def new_key(prefix: str, filename: str | None = None, plan: str = "") -> tuple[str, str]:
+    """A fresh, unguessable key ``<prefix><uuid4><plan><ext>`` and its uuid.
 
     ``filename`` only lends its extension, and only a safe one: it is never used as a path.
+    ``plan`` is a multipart upload's ``-<size>x<part_size>`` (see :mod:`upload_api.multipart`).
     """
     upload_id = str(uuid.uuid4())
-    return f"{prefix}{upload_id}{safe_extension(filename)}", upload_id
+    return f"{prefix}{upload_id}{plan}{safe_extension(filename)}", upload_id
 
 
 def safe_extension(filename: str | None) -> str:

@@ -89,7 +89,7 @@ def test_a_checksum_bound_multipart_upload_completes_whole(
     )
     etags = []
     for part, chunk in zip(signed["parts"], CHUNKS, strict=True):
-        assert part["headers"] == {"x-amz-checksum-sha256": b64_sha256(chunk)}
+        assert part["headers"] == {"Content-Length": str(len(chunk)), "x-amz-checksum-sha256": b64_sha256(chunk)}
         response = put(part["url"], chunk, part["headers"])
         assert response.status_code == 200, response.text
         etags.append(response.headers["ETag"])
@@ -124,6 +124,29 @@ def test_s3_refuses_a_part_url_sent_with_another_upload_id(
     assert s3_error(put(edited, CHUNKS[0], part["headers"])) == (403, "SignatureDoesNotMatch")
     assert parts_held(stack, upload) == []
     assert parts_held(stack, {"key": upload["key"], "upload_id": other["UploadId"]}) == []
+
+
+@pytest.mark.parametrize("extra", [b"x", b"x" * MiB], ids=["one-byte-more", "one-MiB-more"])
+def test_s3_refuses_a_part_with_more_bytes_than_planned(
+    first_part: tuple[dict[str, Any], dict[str, Any]], stack: LocalStack, extra: bytes
+) -> None:
+    # The URL binds the part's planned Content-Length: a client cannot park more than it announced.
+    upload, part = first_part
+    headers = {name: value for name, value in part["headers"].items() if name != "Content-Length"}
+    assert s3_error(put(part["url"], CHUNKS[0] + extra, headers)) == (403, "SignatureDoesNotMatch")
+    assert parts_held(stack, upload) == []
+
+
+def test_the_api_signs_no_part_beyond_the_plan(
+    api_url: str, auth: dict[str, str], first_part: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    upload, _ = first_part
+    body = {"key": upload["key"], "part_numbers": [3, 9001]}
+    response = requests.post(
+        f"{api_url}/uploads/multipart/{upload['upload_id']}/parts", json=body, headers=auth, timeout=TIMEOUT
+    )
+    assert response.status_code == 400
+    assert "beyond this upload's 2 parts" in response.json()["error"]["message"]
 
 
 def test_s3_refuses_a_part_url_with_a_changed_signature(

@@ -86,7 +86,9 @@ def test_create_signs_the_first_page(api: UploadApi, s3: Any) -> None:
     query = parse_qs(urlsplit(upload["parts"][1]["url"]).query)
     assert query["partNumber"] == ["2"]
     assert query["uploadId"] == [upload["upload_id"]]
-    assert query["X-Amz-SignedHeaders"] == ["host"]
+    # Each part URL binds its exact length: 5, 5, 5 and the 2 MiB left.
+    assert query["X-Amz-SignedHeaders"] == ["content-length;host"]
+    assert [part["headers"] for part in upload["parts"]] == [{"Content-Length": str(n * MiB)} for n in (5, 5, 5, 2)]
     assert query["X-Amz-Expires"] == ["300"]
 
 
@@ -114,8 +116,8 @@ def test_checksums_bind_each_part_digest(api: UploadApi, s3: Any) -> None:
     status, signed = call(api, "POST", PARTS, upload["upload_id"], body=body)
     assert status == 200, signed
     query = parse_qs(urlsplit(signed["parts"][0]["url"]).query)
-    assert query["X-Amz-SignedHeaders"] == ["host;x-amz-checksum-sha256"]
-    assert signed["parts"][1]["headers"] == {"x-amz-checksum-sha256": "B" * 43 + "="}
+    assert query["X-Amz-SignedHeaders"] == ["content-length;host;x-amz-checksum-sha256"]
+    assert signed["parts"][1]["headers"] == {"Content-Length": str(MiB), "x-amz-checksum-sha256": "B" * 43 + "="}
     mismatched = {**body, "sha256s": ["A" * 43 + "="]}
     assert call(api, "POST", PARTS, upload["upload_id"], body=mismatched)[0] == 400
     not_base64 = {**body, "sha256s": ["A" * 43 + "=", "nope"]}
@@ -269,11 +271,20 @@ class FakeStore:
         self.aborted = True
 
 
-KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.bin"
+UUID = "0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52"
+
+
+def planned_key(part_count: int, part_size: int = 5 * MiB) -> str:
+    """A key as create makes it for ``part_count`` full parts: the plan travels in the key."""
+    return f"uploads/{UUID}-{part_count * part_size}x{part_size}.bin"
+
+
+KEY = planned_key(3)
 
 
 def completion(part_count: int) -> dict[str, Any]:
-    return {"key": KEY, "parts": [{"part_number": n, "etag": f'"etag-{n}"'} for n in range(1, part_count + 1)]}
+    parts = [{"part_number": n, "etag": f'"etag-{n}"'} for n in range(1, part_count + 1)]
+    return {"key": planned_key(part_count), "parts": parts}
 
 
 def fake_api(store: FakeStore, **changes: Any) -> UploadApi:
@@ -319,7 +330,7 @@ def test_multipart_answers_fit_the_contract(api: UploadApi, s3: Any) -> None:
 def test_signing_part_urls_makes_no_call_to_s3() -> None:
     store = FakeStore(0, 5 * MiB)
     api = fake_api(store)
-    body = {"key": KEY, "part_numbers": list(range(1, 1001))}
+    body = {"key": planned_key(1000), "part_numbers": list(range(1, 1001))}
     status, signed = call(api, "POST", PARTS, "fake-upload", body=body)
     assert status == 200
     assert len(signed["parts"]) == 1000
@@ -349,11 +360,10 @@ def test_a_repeated_completion_answers_as_the_first(
 @pytest.mark.parametrize(
     ("change", "status"),
     [
-        (lambda upload, parts: complete_body(upload, parts, 6 * MiB + 1), 409),  # another size
+        (lambda upload, parts: complete_body(upload, parts, 6 * MiB + 1), 400),  # not the plan's size
         (lambda upload, parts: complete_body(upload, parts[:1], 6 * MiB), 409),  # another part count
-        (lambda upload, parts: complete_body(upload, parts, None), 404),  # nothing to check against
     ],
-    ids=["size", "part-count", "no-size"],
+    ids=["size", "part-count"],
 )
 def test_a_repeated_completion_that_does_not_match_the_object_is_not_a_success(
     api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]], change: Any, status: int
@@ -378,7 +388,42 @@ def test_the_parts_must_add_up_to_the_announced_size(
     upload, parts = two_parts
     status, answer = call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, 7 * MiB))
     assert status == 400
-    assert "not the 7340032 announced" in answer["error"]["message"]
+    assert "size 7340032 is not the 6291456 bytes this upload announced" in answer["error"]["message"]
+
+
+def test_a_repeated_completion_without_size_answers_from_the_key_s_plan(
+    api: UploadApi, two_parts: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    upload, parts = two_parts
+    first = call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, None))
+    assert first[0] == 200, first
+    assert call(api, "POST", COMPLETE, upload["upload_id"], body=complete_body(upload, parts, None)) == first
+
+
+def test_part_numbers_beyond_the_plan_are_refused_without_a_call_to_s3() -> None:
+    store = FakeStore(0, 5 * MiB)
+    body = {"key": planned_key(3), "part_numbers": [3, 4, 9001]}
+    status, answer = call(fake_api(store), "POST", PARTS, "fake-upload", body=body)
+    assert status == 400
+    assert "part(s) 4, 9001 are beyond this upload's 3 parts" in answer["error"]["message"]
+    assert store.calls == []
+
+
+def test_every_part_url_binds_the_plan_s_length() -> None:
+    key = f"uploads/{UUID}-{12 * MiB + 7}x{5 * MiB}.bin"  # 5 MiB, 5 MiB, 2 MiB + 7 bytes
+    body = {"key": key, "part_numbers": [1, 2, 3]}
+    status, signed = call(fake_api(FakeStore(0, 5 * MiB)), "POST", PARTS, "fake-upload", body=body)
+    assert status == 200
+    assert [part["headers"]["Content-Length"] for part in signed["parts"]] == [
+        str(5 * MiB),
+        str(5 * MiB),
+        str(2 * MiB + 7),
+    ]
+
+
+def test_a_key_without_a_plan_cannot_continue_a_multipart_upload() -> None:
+    body = {"key": f"uploads/{UUID}.bin", "part_numbers": [1]}
+    assert call(fake_api(FakeStore(0, 5 * MiB)), "POST", PARTS, "fake-upload", body=body)[0] == 404
 
 
 class RacedStore(FakeStore):
@@ -394,4 +439,4 @@ class RacedStore(FakeStore):
 def test_a_completion_that_loses_a_race_with_its_repeat_answers_200() -> None:
     store = RacedStore(3, 5 * MiB)
     status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={**completion(3), "size": 15 * MiB})
-    assert (status, done) == (200, {"key": KEY, "etag": '"abc123-3"', "size": 15 * MiB})
+    assert (status, done) == (200, {"key": planned_key(3), "etag": '"abc123-3"', "size": 15 * MiB})

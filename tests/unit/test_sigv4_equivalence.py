@@ -209,9 +209,10 @@ class Part:
     upload_id: str
     part_number: int
     digest: str | None
+    content_length: int | None
 
     def __call__(self, signer: UploadSigner) -> SignedRequest:
-        return signer.sign_part(self.key, self.upload_id, self.part_number, self.digest)
+        return signer.sign_part(self.key, self.upload_id, self.part_number, self.digest, self.content_length)
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,14 @@ class Get:
 
 requests = st.one_of(
     st.builds(Put, keys, constraints),
-    st.builds(Part, keys, upload_ids, st.integers(1, MAX_PARTS), st.one_of(st.none(), digests)),
+    st.builds(
+        Part,
+        keys,
+        upload_ids,
+        st.integers(1, MAX_PARTS),
+        st.one_of(st.none(), digests),
+        st.one_of(st.none(), st.integers(1, 5 * 1024**3)),
+    ),
     st.builds(Get, keys, filenames),
 )
 

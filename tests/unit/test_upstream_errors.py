@@ -23,7 +23,7 @@ from tests.unit.conftest import BUCKET, make_config, make_signer
 from upload_api.app import UploadApi
 from upload_api.multipart_store import Boto3MultipartStore
 
-KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.mp4"
+KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52-10x5242880.mp4"  # a 10-byte, one-part plan
 UPLOAD_ID = "an-upload-id"
 PARTS = [{"part_number": 1, "etag": '"e1"'}]
 COMPLETE_BODY = {"key": KEY, "parts": PARTS}
