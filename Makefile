@@ -40,9 +40,9 @@ demo: $(NOX) guard-terraform
 serve: $(NOX) guard-terraform
 	$(NOX) -s serve
 
-.PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, integration, S3 conformance, browser
+.PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, checkov, integration, S3 conformance, browser
 test: $(NOX) guard-terraform guard-chromium
-	$(NOX) -s lint unit unit-runtimes package terraform integration
+	$(NOX) -s lint unit unit-runtimes package terraform checkov integration
 
 .PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)
 package: $(NOX)
@@ -64,6 +64,7 @@ apply: test plan
 lock: $(NOX)
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/dev.in -o $(LOCK)
 	$(VENV)/bin/uv pip compile --universal --python-version 3.12 requirements/localstack.in -o requirements/localstack.txt
+	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/checkov.in -o requirements/checkov.txt
 
 .PHONY: clean  ## Remove build output, nox environments and Terraform working files
 clean:

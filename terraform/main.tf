@@ -24,13 +24,6 @@ locals {
   bucket_region = var.create_bucket ? data.aws_region.current.name : data.aws_s3_bucket.existing[0].region
 }
 
-check "authorization" {
-  assert {
-    condition     = var.authorization != "none"
-    error_message = "authorization is none: anyone who knows the API URL can get upload URLs, and every key shares one prefix. Use cognito unless something in front of the API authenticates callers."
-  }
-}
-
 module "cognito" {
   source = "./modules/cognito"
   count  = local.create_user_pool ? 1 : 0
@@ -39,6 +32,10 @@ module "cognito" {
   allow_self_signup           = var.allow_self_signup
   id_token_validity_minutes   = var.id_token_validity_minutes
   refresh_token_validity_days = var.refresh_token_validity_days
+  deletion_protection         = var.user_pool_deletion_protection
+  mfa_configuration           = var.mfa_configuration
+  threat_protection           = var.threat_protection
+  allow_password_auth         = var.allow_password_auth
   tags                        = var.tags
 }
 
@@ -53,7 +50,9 @@ module "bucket" {
   versioning_enabled                     = var.versioning_enabled
   force_destroy                          = var.force_destroy
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
-  tags                                   = var.tags
+  # The bucket policy denies signatures older than the longest URL the function can sign.
+  max_url_expiry_seconds = max(var.url_expiry_seconds, var.download_expiry_seconds)
+  tags                   = var.tags
 }
 
 # Before create_bucket the module had no count: keep existing states' bucket where it is.
@@ -94,6 +93,8 @@ module "function" {
   log_retention_days = var.log_retention_days
   tags               = var.tags
 
+  reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
+
   # The handler's whole configuration; it validates these at cold start.
   environment = {
     UPLOAD_BUCKET                   = local.bucket_name
@@ -127,5 +128,8 @@ module "api" {
   api_keys_enabled                = var.enable_api_keys
   usage_plan                      = var.usage_plan
   log_retention_days              = var.log_retention_days
+  allowed_origins                 = var.allowed_origins
+  execution_logging_level         = var.execution_logging_level
+  waf_web_acl_arn                 = var.waf_web_acl_arn
   tags                            = var.tags
 }

@@ -222,6 +222,13 @@ variable "lambda_timeout" {
   }
 }
 
+variable "lambda_reserved_concurrent_executions" {
+  type        = number
+  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved."
+  default     = -1
+  nullable    = false
+}
+
 variable "stage_name" {
   type        = string
   description = "API stage name, the first segment of the API URL's path."
@@ -265,6 +272,28 @@ variable "access_logs_enabled" {
   nullable    = false
 }
 
+variable "execution_logging_level" {
+  type        = string
+  description = "API Gateway execution logging: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). Like access logs it needs the account-level API Gateway CloudWatch role, so anything but OFF needs access_logs_enabled."
+  default     = "ERROR"
+  nullable    = false
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "execution_logging_level must be OFF, ERROR or INFO."
+  }
+  validation {
+    condition     = var.execution_logging_level == "OFF" || var.access_logs_enabled
+    error_message = "Execution logging needs the account-level API Gateway CloudWatch role, as access logs do: with access_logs_enabled = false set execution_logging_level = \"OFF\"."
+  }
+}
+
+variable "waf_web_acl_arn" {
+  type        = string
+  description = "ARN of a regional WAFv2 web ACL to associate with the API stage (rate rules, IP sets, managed rule groups); null associates none."
+  default     = null
+}
+
 variable "create_api_gateway_account_role" {
   type        = bool
   description = "Create and register the account-wide API Gateway CloudWatch role (once per account and region)."
@@ -281,7 +310,7 @@ variable "tags" {
 
 variable "authorization" {
   type        = string
-  description = "Who may call the API: cognito (a Cognito ID token; every key under the caller's own prefix) or none (anyone who knows the URL; keys share one prefix). none is an explicit opt-in that a check reports at plan time."
+  description = "Who may call the API: cognito (a Cognito ID token; every key under the caller's own prefix) or none (anyone who knows the URL; keys share one prefix). none also needs acknowledge_unauthenticated_api = true, or the plan fails."
   default     = "cognito"
   nullable    = false
 
@@ -289,6 +318,17 @@ variable "authorization" {
     condition     = contains(["cognito", "none"], var.authorization)
     error_message = "authorization must be cognito or none."
   }
+  validation {
+    condition     = var.authorization != "none" || var.acknowledge_unauthenticated_api
+    error_message = "authorization = none lets anyone who knows the API URL get upload URLs, and every key shares one prefix. Use cognito, or, if something in front of the API authenticates callers, set acknowledge_unauthenticated_api = true."
+  }
+}
+
+variable "acknowledge_unauthenticated_api" {
+  type        = bool
+  description = "Required with authorization = none: you accept that the API itself authenticates no one (put it behind your own authentication)."
+  default     = false
+  nullable    = false
 }
 
 variable "existing_user_pool" {
@@ -323,6 +363,34 @@ variable "refresh_token_validity_days" {
   type        = number
   description = "In a created user pool, the lifetime of refresh tokens in days."
   default     = 30
+  nullable    = false
+}
+
+variable "user_pool_deletion_protection" {
+  type        = bool
+  description = "In a created user pool, refuse to delete it (and every account in it) until this is set false and applied. Keep true outside throwaway stacks."
+  default     = true
+  nullable    = false
+}
+
+variable "mfa_configuration" {
+  type        = string
+  description = "In a created user pool, TOTP multi-factor sign-in: OFF, OPTIONAL (each user may enrol) or ON (every user must)."
+  default     = "OFF"
+  nullable    = false
+}
+
+variable "threat_protection" {
+  type        = string
+  description = "In a created user pool, Cognito threat protection: OFF, AUDIT or ENFORCED. Anything but OFF puts the pool on the Plus feature plan (billed per active user)."
+  default     = "OFF"
+  nullable    = false
+}
+
+variable "allow_password_auth" {
+  type        = bool
+  description = "In a created user pool, let the app client sign in with USER_PASSWORD_AUTH as well as SRP. The local demo needs it; keep false otherwise."
+  default     = false
   nullable    = false
 }
 

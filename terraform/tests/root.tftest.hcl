@@ -387,18 +387,51 @@ run "an_existing_pool_is_used_as_given" {
   }
 }
 
-run "authorization_none_is_reported_by_the_check" {
+run "authorization_none_fails_without_the_acknowledgement" {
   command = plan
 
   variables {
     authorization = "none"
   }
 
-  expect_failures = [check.authorization]
+  expect_failures = [var.authorization]
+}
+
+run "authorization_none_when_acknowledged" {
+  command = plan
+
+  variables {
+    authorization                   = "none"
+    acknowledge_unauthenticated_api = true
+  }
 
   assert {
     condition     = length(module.cognito) == 0 && module.api.authorization == "NONE" && module.function.environment["UPLOAD_AUTH_MODE"] == "none"
-    error_message = "authorization = none creates no pool and no authorizer."
+    error_message = "Acknowledged authorization = none creates no pool and no authorizer."
+  }
+}
+
+run "execution_logging_needs_the_logging_role_access_logs_need" {
+  command = plan
+
+  variables {
+    access_logs_enabled = false
+  }
+
+  expect_failures = [var.execution_logging_level]
+}
+
+run "no_logs_at_all_when_the_account_has_no_logging_role" {
+  command = plan
+
+  variables {
+    access_logs_enabled     = false
+    execution_logging_level = "OFF"
+  }
+
+  assert {
+    condition     = module.api.access_log_group_name == null
+    error_message = "With access logs and execution logging off the stage needs no account role."
   }
 }
 

@@ -97,14 +97,16 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     )
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
-    # The deny-without-TLS policy is attached here as in production (enforce_tls defaults on).
+    # The bucket policy is attached here as in production (enforce_tls defaults on): no TLS, old
+    # TLS and signatures older than the longest expiry (300 s here) plus 300 s of skew are denied.
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    assert any(
-        statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-        for statement in policy["Statement"]
-    )
+    conditions = [statement["Condition"] for statement in policy["Statement"] if statement["Effect"] == "Deny"]
+    assert {"Bool": {"aws:SecureTransport": "false"}} in conditions
+    assert {"NumericLessThan": {"s3:TlsVersion": "1.2"}} in conditions
+    assert {"NumericGreaterThan": {"s3:signatureAge": "600000"}} in conditions
     cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
-    assert {"PUT", "POST"} <= set(cors[0]["AllowedMethods"])
+    # PUT only: the service signs no POST form uploads, and downloads are navigations.
+    assert cors[0]["AllowedMethods"] == ["PUT"]
     assert "ETag" in cors[0]["ExposeHeaders"]
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)

@@ -69,6 +69,6 @@ output "user_pool_id" {
 }
 
 output "user_pool_client_ids" {
-  description = "App clients to sign in with (USER_PASSWORD_AUTH or your app's Cognito SDK)."
+  description = "App clients to sign in with (SRP through your app's Cognito SDK; USER_PASSWORD_AUTH only with allow_password_auth)."
   value       = module.uploads.user_pool_client_ids
 }

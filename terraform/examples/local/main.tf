@@ -33,6 +33,10 @@ module "uploads" {
   # `make serve` creates a demo user. Downloads are on so the whole API can be tried.
   authorization    = "cognito"
   enable_downloads = true
+  # The demo user signs in with USER_PASSWORD_AUTH (the uploader page and `make serve`); a real
+  # app signs in with SRP. The pool is thrown away with the stack, so no deletion protection.
+  allow_password_auth           = true
+  user_pool_deletion_protection = false
   # moto needs no account-wide API Gateway logging role; never create one from a demo.
   create_api_gateway_account_role = false
   # Throwaway buckets: destroy them even with uploads inside.

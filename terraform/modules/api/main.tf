@@ -23,6 +23,20 @@ locals {
   )
   routes        = toset(var.routes)
   authorization = length(var.cognito_user_pool_arns) > 0 ? "COGNITO_USER_POOLS" : "NONE"
+
+  # CORS on API Gateway's own answers (401, 403, 429, 5xx), so a page sees the status instead of
+  # a network error. Access-Control-Allow-Origin holds one origin: with one allowed origin it is
+  # that origin; with several a gateway response cannot choose among them, so it echoes the
+  # request's Origin. That only ever applies to these error answers, whose body is API Gateway's
+  # fixed message ({"message":"Unauthorized"} and the like) and never data; there is no
+  # Access-Control-Allow-Credentials, so no cookie-carrying request is let through. Every answer
+  # with data comes from the function, which checks Origin against the list.
+  gateway_response_cors = {
+    "gatewayresponse.header.Access-Control-Allow-Origin" = (
+      length(var.allowed_origins) == 1 ? "'${var.allowed_origins[0]}'" : "method.request.header.Origin"
+    )
+    "gatewayresponse.header.Vary" = "'Origin'"
+  }
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -32,6 +46,10 @@ resource "aws_api_gateway_rest_api" "this" {
 
   endpoint_configuration {
     types = ["REGIONAL"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -77,9 +95,18 @@ resource "aws_api_gateway_authorizer" "this" {
   identity_source = "method.request.header.Authorization"
 }
 
+resource "aws_api_gateway_gateway_response" "cors" {
+  for_each = toset(length(var.allowed_origins) == 0 ? [] : ["DEFAULT_4XX", "DEFAULT_5XX"])
+
+  rest_api_id         = aws_api_gateway_rest_api.this.id
+  response_type       = each.key
+  response_parameters = local.gateway_response_cors
+}
+
 # One ANY method per route: the function answers 405 for a method a route lacks, so API Gateway
 # never needs per-method copies. It carries the authorizer and the API key requirement.
 resource "aws_api_gateway_method" "this" {
+  # checkov:skip=CKV2_AWS_53: the function validates every request body against the OpenAPI contract and answers 400; a gateway validator would duplicate it
   for_each = local.routes
 
   rest_api_id      = aws_api_gateway_rest_api.this.id
@@ -93,6 +120,7 @@ resource "aws_api_gateway_method" "this" {
 # The CORS preflight carries no credentials, so it has its own method with no authorizer and no
 # key; the function answers it for the allowed origins only.
 resource "aws_api_gateway_method" "preflight" {
+  # checkov:skip=CKV2_AWS_53: a CORS preflight has no body or parameters to validate
   for_each = local.routes
 
   rest_api_id   = aws_api_gateway_rest_api.this.id
@@ -126,14 +154,22 @@ resource "aws_api_gateway_integration" "this" {
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
-  # A new deployment whenever a route, method or integration changes.
+  # A new deployment whenever a route, method, integration, the authorizer or a gateway response
+  # changes: none of them reaches the stage until it is deployed again. The last two are kept
+  # readable (their values are known at plan time), so a plan shows what changed.
   triggers = {
     redeployment = sha1(jsonencode([
       local.resource_ids,
-      [for method in aws_api_gateway_method.this : [method.id, method.authorization, method.api_key_required]],
+      [for method in aws_api_gateway_method.this : [method.id, method.authorization, method.authorizer_id, method.api_key_required]],
       [for integration in aws_api_gateway_integration.this : [integration.id, integration.uri]],
       [for integration in aws_api_gateway_integration.preflight : [integration.id, integration.uri]],
     ]))
+    authorizer = jsonencode([
+      for authorizer in aws_api_gateway_authorizer.this : [authorizer.type, authorizer.provider_arns, authorizer.identity_source]
+    ])
+    gateway_responses = jsonencode({
+      for type, response in aws_api_gateway_gateway_response.cors : type => response.response_parameters
+    })
   }
 
   lifecycle {
@@ -142,6 +178,7 @@ resource "aws_api_gateway_deployment" "this" {
 }
 
 resource "aws_cloudwatch_log_group" "access" {
+  # checkov:skip=CKV_AWS_158: CloudWatch Logs encrypts every group at rest; access logs hold no URL, signature or token, so a customer key is not needed
   count = var.access_logs_enabled ? 1 : 0
 
   name              = "/aws/apigateway/${var.name}/access"
@@ -150,11 +187,17 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 resource "aws_api_gateway_stage" "this" {
-  rest_api_id          = aws_api_gateway_rest_api.this.id
-  deployment_id        = aws_api_gateway_deployment.this.id
-  stage_name           = var.stage_name
-  xray_tracing_enabled = var.xray_tracing_enabled
-  tags                 = var.tags
+  # checkov:skip=CKV_AWS_120: the API answers with per-user signed URLs; a cache would hand one caller's URL to another
+  # checkov:skip=CKV2_AWS_29: a WAF web ACL is optional (waf_web_acl_arn): its rules and cost are the account's choice
+  # checkov:skip=CKV2_AWS_77: the web ACL (and its rule groups, Log4j's included) is the caller's; the function is Python, not Java
+  # checkov:skip=CKV2_AWS_51: client certificates authenticate API Gateway to an HTTP backend; the only backend is a Lambda proxy
+  # checkov:skip=CKV_AWS_73: X-Ray is optional (xray_tracing_enabled): tracing adds cost and no control
+  rest_api_id           = aws_api_gateway_rest_api.this.id
+  deployment_id         = aws_api_gateway_deployment.this.id
+  stage_name            = var.stage_name
+  xray_tracing_enabled  = var.xray_tracing_enabled
+  cache_cluster_enabled = false
+  tags                  = var.tags
 
   dynamic "access_log_settings" {
     for_each = aws_cloudwatch_log_group.access
@@ -171,6 +214,9 @@ resource "aws_api_gateway_stage" "this" {
         responseLength   = "$context.responseLength"
         integrationError = "$context.integration.error"
         latencyMs        = "$context.responseLatency"
+        sub              = "$context.authorizer.claims.sub"
+        apiKeyId         = "$context.identity.apiKeyId"
+        authorizerError  = "$context.authorizer.error"
       })
     }
   }
@@ -179,6 +225,8 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 resource "aws_api_gateway_method_settings" "all" {
+  # checkov:skip=CKV_AWS_225: the API answers with per-user signed URLs; a cache would hand one caller's URL to another
+  # checkov:skip=CKV_AWS_308: caching is off, so there is no cache to encrypt
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
   method_path = "*/*"
@@ -187,7 +235,18 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_rate_limit  = var.throttling_rate_limit
     throttling_burst_limit = var.throttling_burst_limit
     metrics_enabled        = true
+    logging_level          = var.execution_logging_level
+    # Data tracing logs whole responses, signed URLs included: never on.
+    data_trace_enabled = false
+    caching_enabled    = false
   }
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = var.waf_web_acl_arn == null ? 0 : 1
+
+  resource_arn = aws_api_gateway_stage.this.arn
+  web_acl_arn  = var.waf_web_acl_arn
 }
 
 resource "aws_lambda_permission" "this" {

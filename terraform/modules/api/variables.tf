@@ -140,3 +140,38 @@ variable "usage_plan" {
     error_message = "usage_plan needs positive limits and a quota_period of DAY, WEEK or MONTH."
   }
 }
+
+variable "allowed_origins" {
+  type        = list(string)
+  description = "Browser origins the API serves (CORS). API Gateway's own error answers (401, 403, 429, 5xx) carry Access-Control-Allow-Origin for them: the origin itself when there is one, else the request's Origin echoed (those answers hold no data). Empty: no CORS on gateway answers."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for origin in var.allowed_origins : origin != "*" && !strcontains(origin, "'")])
+    error_message = "allowed_origins must list explicit origins, never '*'."
+  }
+}
+
+variable "execution_logging_level" {
+  type        = string
+  description = "API Gateway execution logging for every method: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). Like access logs it needs the account-level API Gateway CloudWatch role."
+  default     = "ERROR"
+  nullable    = false
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "execution_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "waf_web_acl_arn" {
+  type        = string
+  description = "ARN of a regional WAFv2 web ACL to associate with the stage; null associates none."
+  default     = null
+
+  validation {
+    condition     = var.waf_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[a-f0-9-]+$", var.waf_web_acl_arn))
+    error_message = "waf_web_acl_arn must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)."
+  }
+}

@@ -1,4 +1,9 @@
 resource "aws_s3_bucket" "this" {
+  # checkov:skip=CKV_AWS_18: server access logs need a second bucket the account owns; CloudTrail S3 data events are the better record, and an account choice
+  # checkov:skip=CKV_AWS_144: uploads land in one region; replicating them is a choice about data, not a control
+  # checkov:skip=CKV2_AWS_62: nothing here consumes upload events; add a notification where your pipeline does
+  # checkov:skip=CKV_AWS_145: SSE-S3 by default; pass kms_key_arn for SSE-KMS
+  # checkov:skip=CKV_AWS_21: versioning is optional (versioning_enabled): keys are never reused, so it only keeps deleted objects
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -43,11 +48,18 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
-data "aws_iam_policy_document" "this" {
-  count = var.enforce_tls ? 1 : 0
+locals {
+  # s3:signatureAge is in milliseconds: the longest URL lifetime plus five minutes of clock skew.
+  max_signature_age_ms = (var.max_url_expiry_seconds + 300) * 1000
+  cors_allowed_methods = var.allow_post ? ["PUT", "POST"] : ["PUT"]
+}
 
+data "aws_iam_policy_document" "this" {
+  # A URL replayed after its expiry is refused by SigV4 already; this also refuses one signed
+  # with a longer expiry than the service ever gives (someone else's signing code, a leaked
+  # credential), whatever X-Amz-Expires it claims.
   statement {
-    sid     = "DenyInsecureTransport"
+    sid     = "DenySignaturesOlderThanTheLongestExpiry"
     effect  = "Deny"
     actions = ["s3:*"]
     resources = [
@@ -61,18 +73,66 @@ data "aws_iam_policy_document" "this" {
     }
 
     condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+      test     = "NumericGreaterThan"
+      variable = "s3:signatureAge"
+      values   = [tostring(local.max_signature_age_ms)]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enforce_tls ? [1] : []
+
+    content {
+      sid     = "DenyInsecureTransport"
+      effect  = "Deny"
+      actions = ["s3:*"]
+      resources = [
+        aws_s3_bucket.this.arn,
+        "${aws_s3_bucket.this.arn}/*",
+      ]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enforce_tls ? [1] : []
+
+    content {
+      sid     = "DenyTlsOlderThan12"
+      effect  = "Deny"
+      actions = ["s3:*"]
+      resources = [
+        aws_s3_bucket.this.arn,
+        "${aws_s3_bucket.this.arn}/*",
+      ]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "NumericLessThan"
+        variable = "s3:TlsVersion"
+        values   = ["1.2"]
+      }
     }
   }
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  count = var.enforce_tls ? 1 : 0
-
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.this[0].json
+  policy = data.aws_iam_policy_document.this.json
 
   # S3 refuses a bucket policy while Block Public Access is still being applied.
   depends_on = [aws_s3_bucket_public_access_block.this]
@@ -82,7 +142,7 @@ resource "aws_s3_bucket_cors_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
   cors_rule {
-    allowed_methods = ["PUT", "POST"]
+    allowed_methods = local.cors_allowed_methods
     allowed_origins = var.allowed_origins
     allowed_headers = var.cors_allowed_headers
     expose_headers  = ["ETag"]

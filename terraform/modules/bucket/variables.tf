@@ -10,7 +10,7 @@ variable "bucket_name" {
 
 variable "allowed_origins" {
   type        = list(string)
-  description = "Browser origins allowed to PUT and POST to the bucket (CORS), e.g. https://app.example.com."
+  description = "Browser origins allowed to upload to the bucket (CORS), e.g. https://app.example.com."
   nullable    = false
 
   validation {
@@ -42,7 +42,7 @@ variable "kms_key_arn" {
 
 variable "enforce_tls" {
   type        = bool
-  description = "Attach a bucket policy that denies every request made without TLS. Turn off only for a local emulator that serves plain HTTP (moto also skips the policy's Bool condition, so it would deny everything)."
+  description = "Deny, in the bucket policy, every request made without TLS or with TLS older than 1.2. Turn off only for a local emulator that serves plain HTTP (moto also skips the policy's Bool condition, so it would deny everything)."
   default     = true
   nullable    = false
 }
@@ -84,5 +84,24 @@ variable "tags" {
   type        = map(string)
   description = "Tags for every resource."
   default     = {}
+  nullable    = false
+}
+
+variable "max_url_expiry_seconds" {
+  type        = number
+  description = "The longest lifetime of any URL the service signs (uploads and downloads), in seconds. The bucket policy denies requests whose signature is older than this plus 300 s of clock skew (s3:signatureAge)."
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.max_url_expiry_seconds >= 1 && var.max_url_expiry_seconds <= 604800 && floor(var.max_url_expiry_seconds) == var.max_url_expiry_seconds
+    error_message = "max_url_expiry_seconds must be a whole number from 1 to 604800 (SigV4's limit)."
+  }
+}
+
+variable "allow_post" {
+  type        = bool
+  description = "Also allow POST in the bucket's CORS rule, for browser form uploads (presigned POST policies). Off: the service signs PUTs only."
+  default     = false
   nullable    = false
 }

@@ -2,8 +2,30 @@ resource "aws_cognito_user_pool" "this" {
   name                     = var.name
   username_attributes      = ["email"]
   auto_verified_attributes = ["email"]
-  deletion_protection      = "INACTIVE"
-  tags                     = var.tags
+  deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+  mfa_configuration        = var.mfa_configuration
+  # Threat protection needs the Plus feature plan; left to the default plan otherwise (null:
+  # not sent, so emulators that do not know the attribute see no change).
+  user_pool_tier = var.threat_protection == "OFF" ? null : "PLUS"
+  tags           = var.tags
+
+  # TOTP from an authenticator app, the only second factor offered (SMS needs an SNS role and
+  # is phishable); with OFF no MFA configuration is sent at all.
+  dynamic "software_token_mfa_configuration" {
+    for_each = var.mfa_configuration == "OFF" ? [] : [1]
+
+    content {
+      enabled = true
+    }
+  }
+
+  dynamic "user_pool_add_ons" {
+    for_each = var.threat_protection == "OFF" ? [] : [var.threat_protection]
+
+    content {
+      advanced_security_mode = user_pool_add_ons.value
+    }
+  }
 
   admin_create_user_config {
     allow_admin_create_user_only = !var.allow_self_signup
@@ -26,17 +48,21 @@ resource "aws_cognito_user_pool" "this" {
   }
 }
 
-# A public client for single-page apps and CLIs: no secret (it could not be kept), SRP and
-# password sign-in, refresh tokens, and no user-existence leaks on failed sign-in.
+# A public client for single-page apps and CLIs: no secret (it could not be kept), SRP sign-in
+# (the password never leaves the client), plain password sign-in only when asked, refresh tokens,
+# and no user-existence leaks on failed sign-in.
 resource "aws_cognito_user_pool_client" "this" {
   name                          = var.name
   user_pool_id                  = aws_cognito_user_pool.this.id
   generate_secret               = false
   prevent_user_existence_errors = "ENABLED"
-  explicit_auth_flows           = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-  id_token_validity             = var.id_token_validity_minutes
-  access_token_validity         = var.id_token_validity_minutes
-  refresh_token_validity        = var.refresh_token_validity_days
+  explicit_auth_flows = concat(
+    ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    var.allow_password_auth ? ["ALLOW_USER_PASSWORD_AUTH"] : [],
+  )
+  id_token_validity      = var.id_token_validity_minutes
+  access_token_validity  = var.id_token_validity_minutes
+  refresh_token_validity = var.refresh_token_validity_days
 
   token_validity_units {
     id_token      = "minutes"

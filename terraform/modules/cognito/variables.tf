@@ -57,3 +57,41 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Refuse to delete the user pool (and with it every account) until this is turned off. Keep true outside throwaway stacks: destroying the stack then needs it set false and applied first."
+  default     = true
+  nullable    = false
+}
+
+variable "mfa_configuration" {
+  type        = string
+  description = "Multi-factor sign-in with TOTP (an authenticator app): OFF, OPTIONAL (each user may enrol) or ON (every user must)."
+  default     = "OFF"
+  nullable    = false
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)
+    error_message = "mfa_configuration must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "threat_protection" {
+  type        = string
+  description = "Cognito threat protection (advanced security): OFF, AUDIT (log risky sign-ins) or ENFORCED (block them, and compromised credentials). Anything but OFF puts the pool on the Plus feature plan, which is billed per active user."
+  default     = "OFF"
+  nullable    = false
+
+  validation {
+    condition     = contains(["OFF", "AUDIT", "ENFORCED"], var.threat_protection)
+    error_message = "threat_protection must be OFF, AUDIT or ENFORCED."
+  }
+}
+
+variable "allow_password_auth" {
+  type        = bool
+  description = "Let the app client sign in with USER_PASSWORD_AUTH (the password is sent to Cognito as is, over TLS). Off: SRP only, where the password never leaves the client. The local demo turns it on."
+  default     = false
+  nullable    = false
+}

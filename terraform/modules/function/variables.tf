@@ -115,3 +115,15 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "reserved_concurrent_executions" {
+  type        = number
+  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved, bounded by the account's pool and the API's throttling. 0 stops every invocation."
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number from 0."
+  }
+}

@@ -108,7 +108,7 @@ data "aws_iam_policy_document" "read" {
   statement {
     sid       = "ReadStackFunction"
     effect    = "Allow"
-    actions   = ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:ListTags"]
+    actions   = ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:ListTags"]
     resources = [local.arn.functions]
   }
 
@@ -234,6 +234,7 @@ data "aws_iam_policy_document" "apply" {
     actions = [
       "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
       "lambda:AddPermission", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
+      "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency",
     ]
     resources = [local.arn.functions]
   }

@@ -17,6 +17,18 @@ resource "aws_iam_role" "this" {
   tags               = var.tags
 }
 
+locals {
+  # S3 may use the key only in the bucket's region, so the key's region is the bucket's, and S3
+  # in that region is the only service the role may use it through.
+  kms_partition   = var.kms_key_arn == null ? "aws" : split(":", var.kms_key_arn)[1]
+  kms_region      = var.kms_key_arn == null ? null : split(":", var.kms_key_arn)[3]
+  kms_dns_suffix  = local.kms_partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"
+  kms_via_service = var.kms_key_arn == null ? null : "s3.${local.kms_region}.${local.kms_dns_suffix}"
+  # S3's encryption context names the bucket when a bucket key is on (the bucket module turns it
+  # on), else the object: allow both, the object only under the prefix.
+  kms_encryption_contexts = [var.bucket_arn, "${var.bucket_arn}/${var.key_prefix}*"]
+}
+
 # Exactly what the function signs for, the lookups it makes, and its own logs: nothing else.
 data "aws_iam_policy_document" "permissions" {
   # PutObject also covers creating, uploading parts of and completing a multipart upload.
@@ -76,6 +88,18 @@ data "aws_iam_policy_document" "permissions" {
       effect    = "Allow"
       actions   = ["kms:GenerateDataKey"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.kms_via_service]
+      }
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = local.kms_encryption_contexts
+      }
     }
   }
 
@@ -89,6 +113,18 @@ data "aws_iam_policy_document" "permissions" {
       effect    = "Allow"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.kms_via_service]
+      }
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = local.kms_encryption_contexts
+      }
     }
   }
 }

@@ -190,3 +190,154 @@ run "rejects_a_pool_that_is_not_a_pool" {
 
   expect_failures = [var.cognito_user_pool_arns]
 }
+
+run "gateway_errors_carry_cors_for_the_one_allowed_origin" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_gateway_response.cors)) == toset(["DEFAULT_4XX", "DEFAULT_5XX"])
+    error_message = "API Gateway's own 4xx and 5xx answers (401, 403, 429, ...) carry CORS headers."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_gateway_response.cors : response.response_parameters == tomap({
+        "gatewayresponse.header.Access-Control-Allow-Origin" = "'https://app.example.com'"
+        "gatewayresponse.header.Vary"                        = "'Origin'"
+      })
+    ])
+    error_message = "With one allowed origin the gateway's errors name it statically, with Vary: Origin."
+  }
+}
+
+run "gateway_errors_echo_the_origin_when_several_are_allowed" {
+  command = plan
+
+  variables {
+    allowed_origins = ["https://app.example.com", "http://localhost:3000"]
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_gateway_response.cors :
+      response.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "method.request.header.Origin" &&
+      response.response_parameters["gatewayresponse.header.Vary"] == "'Origin'" &&
+      !contains(keys(response.response_parameters), "gatewayresponse.header.Access-Control-Allow-Credentials")
+    ])
+    error_message = "With several origins the gateway's errors echo Origin (they hold no data), vary on it, and never allow credentials."
+  }
+}
+
+run "no_gateway_cors_without_origins" {
+  command = plan
+
+  assert {
+    condition     = length(aws_api_gateway_gateway_response.cors) == 0
+    error_message = "Without allowed origins no gateway response is customised."
+  }
+}
+
+run "access_logs_name_the_caller_the_key_and_the_authorizer_error" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub == "$context.authorizer.claims.sub",
+      jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).apiKeyId == "$context.identity.apiKeyId",
+      jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).authorizerError == "$context.authorizer.error",
+      jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).requestId == "$context.requestId",
+    ])
+    error_message = "Each access log line names the caller's sub, the API key id and the authorizer's error."
+  }
+}
+
+run "execution_logs_errors_never_traces_data_and_never_caches" {
+  command = plan
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).logging_level == "ERROR" && one(aws_api_gateway_method_settings.all.settings).data_trace_enabled == false
+    error_message = "Execution logging defaults to ERROR; data tracing (which would log signed URLs) is off."
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this.cache_cluster_enabled == false && one(aws_api_gateway_method_settings.all.settings).caching_enabled == false
+    error_message = "No cache: the API answers with per-user signed URLs."
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl_association.this) == 0
+    error_message = "No WAF association unless a web ACL is given."
+  }
+}
+
+run "execution_logging_off_and_a_waf_when_asked" {
+  command = plan
+
+  variables {
+    execution_logging_level = "OFF"
+    waf_web_acl_arn         = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/uploads/a1b2c3d4-5678-90ab-cdef-111122223333"
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).logging_level == "OFF"
+    error_message = "execution_logging_level = OFF turns execution logging off."
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl_association.this[0].web_acl_arn == "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/uploads/a1b2c3d4-5678-90ab-cdef-111122223333"
+    error_message = "A given web ACL is associated with the stage."
+  }
+}
+
+run "rejects_an_unknown_logging_level" {
+  command = plan
+
+  variables {
+    execution_logging_level = "DEBUG"
+  }
+
+  expect_failures = [var.execution_logging_level]
+}
+
+run "rejects_a_global_web_acl" {
+  command = plan
+
+  variables {
+    waf_web_acl_arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/uploads/a1b2c3d4-5678-90ab-cdef-111122223333"
+  }
+
+  expect_failures = [var.waf_web_acl_arn]
+}
+
+run "rejects_a_wildcard_origin" {
+  command = plan
+
+  variables {
+    allowed_origins = ["*"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "the_authorizer_and_gateway_responses_redeploy_the_stage" {
+  command = plan
+
+  variables {
+    cognito_user_pool_arns = ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"]
+    allowed_origins        = ["https://app.example.com"]
+  }
+
+  assert {
+    condition     = strcontains(aws_api_gateway_deployment.this.triggers.authorizer, "eu-west-1_AbCdEf123") && strcontains(aws_api_gateway_deployment.this.triggers.authorizer, "method.request.header.Authorization")
+    error_message = "A change to the authorizer's user pools or identity source triggers a new deployment."
+  }
+
+  assert {
+    condition     = strcontains(aws_api_gateway_deployment.this.triggers.gateway_responses, "https://app.example.com") && strcontains(aws_api_gateway_deployment.this.triggers.gateway_responses, "DEFAULT_4XX")
+    error_message = "A change to the gateway responses' CORS headers triggers a new deployment."
+  }
+}

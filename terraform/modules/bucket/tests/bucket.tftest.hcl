@@ -1,5 +1,15 @@
 mock_provider "aws" {}
 
+# Known at plan time so the bucket policy's resources can be asserted.
+override_resource {
+  target          = aws_s3_bucket.this
+  override_during = plan
+  values = {
+    id  = "uploads-test-bucket"
+    arn = "arn:aws:s3:::uploads-test-bucket"
+  }
+}
+
 variables {
   bucket_name     = "uploads-test-bucket"
   allowed_origins = ["https://app.example.com"]
@@ -35,7 +45,7 @@ run "secure_defaults" {
 
   assert {
     condition = anytrue([
-      for statement in data.aws_iam_policy_document.this[0].statement :
+      for statement in data.aws_iam_policy_document.this.statement :
       statement.sid == "DenyInsecureTransport" && statement.effect == "Deny" &&
       one(statement.condition).variable == "aws:SecureTransport" && one(statement.condition).values == tolist(["false"])
     ])
@@ -48,8 +58,8 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT", "POST"])
-    error_message = "CORS must allow PUT and POST only."
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT"])
+    error_message = "CORS must allow PUT only: the service signs PUTs, POST is opt-in and downloads are navigations."
   }
 
   assert {
@@ -73,9 +83,69 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_policy.this) == 1
-    error_message = "The deny-without-TLS bucket policy is attached by default."
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.sid == "DenyTlsOlderThan12" && statement.effect == "Deny" &&
+      one(statement.condition).test == "NumericLessThan" && one(statement.condition).variable == "s3:TlsVersion" && one(statement.condition).values == tolist(["1.2"])
+    ])
+    error_message = "The bucket policy must deny TLS older than 1.2."
   }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.sid == "DenySignaturesOlderThanTheLongestExpiry" && statement.effect == "Deny" && statement.actions == toset(["s3:*"]) &&
+      one(statement.condition).test == "NumericGreaterThan" && one(statement.condition).variable == "s3:signatureAge" && one(statement.condition).values == tolist(["3900000"])
+    ])
+    error_message = "By default the bucket policy denies signatures older than 3600 s + 300 s of skew, in milliseconds."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.resources == toset(["arn:aws:s3:::uploads-test-bucket", "arn:aws:s3:::uploads-test-bucket/*"]) && one(statement.principals).identifiers == toset(["*"])
+    ])
+    error_message = "Every deny covers the bucket and its objects, for every principal."
+  }
+}
+
+run "signature_age_follows_the_longest_expiry" {
+  command = plan
+
+  variables {
+    max_url_expiry_seconds = 300
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.sid == "DenySignaturesOlderThanTheLongestExpiry" && one(statement.condition).values == tolist(["600000"])
+    ])
+    error_message = "A 300 s expiry denies signatures older than (300 + 300) * 1000 ms."
+  }
+}
+
+run "post_when_asked" {
+  command = plan
+
+  variables {
+    allow_post = true
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT", "POST"])
+    error_message = "allow_post adds POST (form uploads) to the CORS rule."
+  }
+}
+
+run "rejects_an_expiry_beyond_sigv4" {
+  command = plan
+
+  variables {
+    max_url_expiry_seconds = 604801
+  }
+
+  expect_failures = [var.max_url_expiry_seconds]
 }
 
 run "kms_and_versioning" {
@@ -110,8 +180,8 @@ run "tls_enforcement_can_be_turned_off_for_a_local_emulator" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_policy.this) == 0
-    error_message = "enforce_tls = false attaches no bucket policy."
+    condition     = [for statement in data.aws_iam_policy_document.this.statement : statement.sid] == ["DenySignaturesOlderThanTheLongestExpiry"]
+    error_message = "enforce_tls = false drops the TLS statements; the signature-age deny stays."
   }
 }
 

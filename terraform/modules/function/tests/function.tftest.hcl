@@ -41,6 +41,34 @@ run "defaults" {
     condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/uploads-signer" && aws_cloudwatch_log_group.this.retention_in_days == 30
     error_message = "The log group has the function's name and a retention."
   }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
+    error_message = "Concurrency is unreserved by default."
+  }
+}
+
+run "unreserved_concurrency_by_default_reserved_when_asked" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 20
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 20
+    error_message = "reserved_concurrent_executions caps (and reserves) the function's concurrency."
+  }
+}
+
+run "rejects_a_negative_concurrency_below_unreserved" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = -2
+  }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }
 
 run "rejects_an_old_runtime" {

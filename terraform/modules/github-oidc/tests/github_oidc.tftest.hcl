@@ -186,6 +186,18 @@ run "the_apply_role_cannot_change_the_pipeline" {
   }
 }
 
+run "the_apply_role_may_set_the_function_concurrency" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.apply.statement :
+      s.sid == "ManageStackFunction" && try(contains(s.actions, "lambda:PutFunctionConcurrency") && contains(s.actions, "lambda:DeleteFunctionConcurrency"), false)
+    ])
+    error_message = "lambda_reserved_concurrent_executions needs Put/DeleteFunctionConcurrency on the stack's function."
+  }
+}
+
 run "the_plan_role_reads_and_only_takes_the_lock" {
   command = plan
 

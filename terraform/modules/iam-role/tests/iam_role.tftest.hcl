@@ -95,6 +95,60 @@ run "kms_key_adds_generate_data_key_on_that_key_only" {
   }
 }
 
+run "kms_use_is_only_through_s3_in_the_region_for_this_bucket" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      anytrue([
+        for condition in statement.condition :
+        condition.test == "StringEquals" && condition.variable == "kms:ViaService" && condition.values == tolist(["s3.eu-west-1.amazonaws.com"])
+      ]) if anytrue([for action in statement.actions : startswith(action, "kms:")])
+    ])
+    error_message = "Every KMS grant holds only through S3 in the key's (the bucket's) region."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      anytrue([
+        for condition in statement.condition :
+        condition.test == "StringLike" && condition.variable == "kms:EncryptionContext:aws:s3:arn" &&
+        condition.values == tolist(["arn:aws:s3:::uploads-test-bucket", "arn:aws:s3:::uploads-test-bucket/uploads/*"])
+      ]) if anytrue([for action in statement.actions : startswith(action, "kms:")])
+    ])
+    error_message = "Every KMS grant is bound to this bucket's encryption context (the bucket with a bucket key, else an object under the prefix)."
+  }
+
+  assert {
+    condition     = length([for statement in data.aws_iam_policy_document.permissions.statement : statement if anytrue([for action in statement.actions : startswith(action, "kms:")])]) == 2
+    error_message = "Two KMS statements: GenerateDataKey and Decrypt."
+  }
+}
+
+run "kms_in_china_goes_through_the_china_s3_endpoint" {
+  command = plan
+
+  variables {
+    bucket_arn  = "arn:aws-cn:s3:::uploads-test-bucket"
+    kms_key_arn = "arn:aws-cn:kms:cn-north-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      anytrue([for condition in statement.condition : condition.values == tolist(["s3.cn-north-1.amazonaws.com.cn"])])
+      if anytrue([for action in statement.actions : startswith(action, "kms:")])
+    ])
+    error_message = "kms:ViaService names S3's endpoint in the key's partition."
+  }
+}
+
 run "rejects_a_prefix_without_a_trailing_slash" {
   command = plan
 
