@@ -18,6 +18,11 @@ locals {
   user_pool_arns = var.authorization != "cognito" ? [] : (
     local.create_user_pool ? [module.cognito[0].user_pool_arn] : [var.existing_user_pool.arn]
   )
+  # The app clients whose ID tokens the API takes: the authorizer accepts any client of the pool,
+  # so the function checks each token's `aud` against these.
+  user_pool_client_ids = var.authorization != "cognito" ? [] : (
+    local.create_user_pool ? [module.cognito[0].client_id] : var.existing_user_pool.client_ids
+  )
   # The bucket the role and the function are scoped to: the one created here, or yours.
   bucket_name   = var.create_bucket ? module.bucket[0].bucket_name : data.aws_s3_bucket.existing[0].id
   bucket_arn    = var.create_bucket ? module.bucket[0].bucket_arn : data.aws_s3_bucket.existing[0].arn
@@ -107,8 +112,10 @@ module "function" {
     UPLOAD_ALLOWED_ORIGINS          = join(",", var.allowed_origins)
     UPLOAD_LEGACY_ROUTE_ENABLED     = tostring(var.enable_legacy_route)
     UPLOAD_AUTH_MODE                = var.authorization
-    UPLOAD_DOWNLOADS_ENABLED        = tostring(var.enable_downloads)
-    UPLOAD_DOWNLOAD_EXPIRY_SECONDS  = tostring(var.download_expiry_seconds)
+    # The authorizer takes an ID token of any app client of the pool; the function only these.
+    UPLOAD_ALLOWED_AUDIENCES       = join(",", local.user_pool_client_ids)
+    UPLOAD_DOWNLOADS_ENABLED       = tostring(var.enable_downloads)
+    UPLOAD_DOWNLOAD_EXPIRY_SECONDS = tostring(var.download_expiry_seconds)
   }
 }
 

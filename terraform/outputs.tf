@@ -70,7 +70,7 @@ output "user_pool_id" {
 
 output "user_pool_client_ids" {
   description = "App clients whose ID tokens the API accepts."
-  value       = var.authorization != "cognito" ? [] : (local.create_user_pool ? [module.cognito[0].client_id] : var.existing_user_pool.client_ids)
+  value       = local.user_pool_client_ids
 }
 
 output "api_key_id" {

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from upload_api.errors import ConfigError
 
-# SigV4 presigned URLs cannot live longer than seven days.
-MAX_SIGV4_EXPIRY_SECONDS = 7 * 24 * 3600
+# SigV4 allows seven days; this service signs for at most an hour (the bucket policy's signature
+# age bound is derived from the same setting), as the Terraform variables do.
+MAX_EXPIRY_SECONDS = 3600
 # A single S3 PUT stores at most 5 GiB; bigger files need multipart.
 MAX_SINGLE_PUT_BYTES = 5 * 1024**3
 # A multipart upload has at most 10 000 parts of at most 5 GiB: 48.8 TiB.
@@ -31,9 +32,14 @@ _RESERVED_BUCKET_NAME = re.compile(
     r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
 )
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-_KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
-_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$")
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+# The same patterns as terraform/variables.tf: one set of rules (tests/config_rules.py runs one
+# table of cases against both).
+_KEY_PREFIX = re.compile(r"([A-Za-z0-9!_.'()-]+/)+")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)")
+_HTTPS_ORIGIN = re.compile(r"https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
+_LOOPBACK_ORIGIN = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?")
+# Cognito app client ids: the audiences whose ID tokens the function accepts.
+_CLIENT_ID = re.compile(r"[\w+]{1,128}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Config:
     auth_mode: str = "none"
     downloads_enabled: bool = False
     download_expiry_seconds: int = 60
+    allowed_audiences: tuple[str, ...] = ()
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -70,12 +77,13 @@ def load_config(environ: Mapping[str, str]) -> Config:
         raise ConfigError(f"UPLOAD_BUCKET_REGION must be an AWS region like eu-west-1, got {region!r}")
 
     key_prefix = environ.get("UPLOAD_KEY_PREFIX", "uploads/")
-    if key_prefix.startswith("/") or (key_prefix and not key_prefix.endswith("/")):
-        raise ConfigError("UPLOAD_KEY_PREFIX must be empty or end with '/' and not start with '/'")
-    if not _KEY_PREFIX.fullmatch(key_prefix) or "//" in key_prefix:
-        raise ConfigError(f"UPLOAD_KEY_PREFIX has characters that are not safe in an S3 key: {key_prefix!r}")
+    if not _KEY_PREFIX.fullmatch(key_prefix):
+        raise ConfigError(
+            "UPLOAD_KEY_PREFIX must be one or more segments of letters, digits and ! _ . ' ( ) -, "
+            f"each ending in '/' (like 'uploads/'), got {key_prefix!r}"
+        )
 
-    expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
+    expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_EXPIRY_SECONDS)
     max_size = _integer(environ, "UPLOAD_MAX_SIZE_BYTES", minimum=1, maximum=MAX_SINGLE_PUT_BYTES)
     multipart_max_size = (
         _integer(environ, "UPLOAD_MAX_MULTIPART_SIZE_BYTES", minimum=1, maximum=MAX_MULTIPART_BYTES)
@@ -93,17 +101,25 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     origins = _csv(environ, "UPLOAD_ALLOWED_ORIGINS")
     for origin in origins:
-        if not _ORIGIN.fullmatch(origin):
+        if not (_HTTPS_ORIGIN.fullmatch(origin) or _LOOPBACK_ORIGIN.fullmatch(origin)):
             raise ConfigError(
-                f"UPLOAD_ALLOWED_ORIGINS entries must be origins like https://app.example.com "
-                f"(no path, no trailing slash, no '*'), got {origin!r}"
+                f"UPLOAD_ALLOWED_ORIGINS entries must be https://host[:port] (lower case), or "
+                f"http://127.0.0.1:port or http://localhost:port (no path, no trailing slash, no '*'), "
+                f"got {origin!r}"
             )
 
-    auth_mode = environ.get("UPLOAD_AUTH_MODE", "none").strip().lower()
+    # Required: an unauthenticated API is a choice a deployment states, never a silent default.
+    auth_mode = _required(environ, "UPLOAD_AUTH_MODE")
     if auth_mode not in AUTH_MODES:
         raise ConfigError(f"UPLOAD_AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {auth_mode!r}")
+    audiences: tuple[str, ...] = ()
+    if auth_mode == "cognito":
+        audiences = _csv(environ, "UPLOAD_ALLOWED_AUDIENCES")
+        for audience in audiences:
+            if not _CLIENT_ID.fullmatch(audience):
+                raise ConfigError(f"UPLOAD_ALLOWED_AUDIENCES entries must be Cognito app client ids, got {audience!r}")
     download_expiry = (
-        _integer(environ, "UPLOAD_DOWNLOAD_EXPIRY_SECONDS", minimum=1, maximum=MAX_SIGV4_EXPIRY_SECONDS)
+        _integer(environ, "UPLOAD_DOWNLOAD_EXPIRY_SECONDS", minimum=1, maximum=MAX_EXPIRY_SECONDS)
         if environ.get("UPLOAD_DOWNLOAD_EXPIRY_SECONDS")
         else 60
     )
@@ -121,6 +137,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         auth_mode=auth_mode,
         downloads_enabled=_flag(environ, "UPLOAD_DOWNLOADS_ENABLED"),
         download_expiry_seconds=download_expiry,
+        allowed_audiences=audiences,
     )
 
 
@@ -140,7 +157,8 @@ def _required(environ: Mapping[str, str], name: str) -> str:
 
 def _integer(environ: Mapping[str, str], name: str, *, minimum: int, maximum: int) -> int:
     raw = _required(environ, name)
-    if not raw.isdigit():
+    # isdigit() alone takes any Unicode digit ('٣', '³'); a number here is ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()):
         raise ConfigError(f"{name} must be a whole number, got {raw!r}")
     value = int(raw)
     if not minimum <= value <= maximum:

@@ -19,9 +19,11 @@ from upload_api.signer import PutConstraints, SignedRequest, UploadSigner
 
 _UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
 # type/subtype with optional parameters, e.g. "text/plain; charset=utf-8" (RFC 9110 tokens).
+# Only spaces separate parameters, and a quoted value holds printable ASCII: the value
+# becomes a signed header, where a line break or exotic whitespace has no business.
 _CONTENT_TYPE = re.compile(
-    r"^(?P<type>[A-Za-z0-9!#$&^_.+-]+)/(?P<subtype>[A-Za-z0-9!#$&^_.+-]+)"
-    r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"\\\r\n]*\"))*$"
+    r"(?P<type>[A-Za-z0-9!#$&^_.+-]+)/(?P<subtype>[A-Za-z0-9!#$&^_.+-]+)"
+    r"(?: *; *[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[ !#-\[\]-~]*\"))*"
 )
 MAX_CONTENT_TYPE_LENGTH = 255
 MAX_FILENAME_LENGTH = 1024

@@ -22,6 +22,14 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = module.cognito[0].aws_cognito_user_pool_client.this
+  override_during = plan
+  values = {
+    id = "test0app0client0id"
+  }
+}
+
 variables {
   name                  = "uploads"
   bucket_name           = "uploads-test-bucket"
@@ -45,6 +53,7 @@ run "the_function_gets_its_whole_configuration" {
       UPLOAD_ALLOWED_ORIGINS          = "https://app.example.com,http://localhost:3000"
       UPLOAD_LEGACY_ROUTE_ENABLED     = "false"
       UPLOAD_AUTH_MODE                = "cognito"
+      UPLOAD_ALLOWED_AUDIENCES        = "test0app0client0id"
       UPLOAD_DOWNLOADS_ENABLED        = "false"
       UPLOAD_DOWNLOAD_EXPIRY_SECONDS  = "60"
     })
@@ -384,6 +393,11 @@ run "an_existing_pool_is_used_as_given" {
   assert {
     condition     = output.user_pool_client_ids == tolist(["abc123"])
     error_message = "The given app clients are the ones the deployment accepts."
+  }
+
+  assert {
+    condition     = module.function.environment["UPLOAD_ALLOWED_AUDIENCES"] == "abc123"
+    error_message = "The function accepts ID tokens of the existing pool's given app clients only."
   }
 }
 

@@ -32,7 +32,10 @@ ENVIRONMENT = {
     "UPLOAD_ALLOWED_CONTENT_TYPES": "image/png,text/plain,video/*",
     "UPLOAD_ALLOWED_ORIGINS": f"{ALLOWED_ORIGIN},http://127.0.0.1:8080",
     "UPLOAD_LEGACY_ROUTE_ENABLED": "true",
+    "UPLOAD_AUTH_MODE": "none",
 }
+# The deployment's app client: the only audience whose ID tokens the function accepts.
+APP_CLIENT_ID = "4tq1example0client0id0abcd"
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +67,7 @@ def make_config(**changes: object) -> Config:
         "allowed_content_types": ("image/png", "text/plain", "video/*"),
         "allowed_origins": (ALLOWED_ORIGIN, "http://127.0.0.1:8080"),
         "legacy_route_enabled": True,
+        "allowed_audiences": (APP_CLIENT_ID,),
     }
     values.update(changes)
     return Config(**values)  # type: ignore[arg-type]

@@ -68,6 +68,9 @@ def test_the_legacy_route_is_off_unless_asked_for() -> None:
         ("UPLOAD_ALLOWED_ORIGINS", "https://app.example.com/path"),
         ("UPLOAD_LEGACY_ROUTE_ENABLED", "yes"),
         ("UPLOAD_AUTH_MODE", "iam"),
+        ("UPLOAD_AUTH_MODE", None),  # required: no silent "none"
+        ("UPLOAD_URL_EXPIRY_SECONDS", "\u0663\u0660\u0660"),  # Arabic-Indic digits: int() takes them
+        ("UPLOAD_MAX_SIZE_BYTES", "\u00b9\u00b2"),  # superscripts pass str.isdigit()
         ("UPLOAD_DOWNLOADS_ENABLED", "1"),
         ("UPLOAD_DOWNLOAD_EXPIRY_SECONDS", "0"),
     ],
@@ -80,3 +83,13 @@ def test_a_bad_value_fails_naming_the_variable(variable: str, value: str | None)
         environment[variable] = value
     with pytest.raises(ConfigError, match=variable):
         load_config(environment)
+
+
+def test_cognito_needs_the_app_clients_whose_tokens_it_accepts() -> None:
+    environment = {**ENVIRONMENT, "UPLOAD_AUTH_MODE": "cognito"}
+    with pytest.raises(ConfigError, match="UPLOAD_ALLOWED_AUDIENCES"):
+        load_config(environment)
+    with pytest.raises(ConfigError, match="UPLOAD_ALLOWED_AUDIENCES"):
+        load_config({**environment, "UPLOAD_ALLOWED_AUDIENCES": "a b"})
+    config = load_config({**environment, "UPLOAD_ALLOWED_AUDIENCES": "client1,client2"})
+    assert config.allowed_audiences == ("client1", "client2")

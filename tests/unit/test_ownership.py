@@ -10,12 +10,13 @@ import pytest
 import requests
 
 from tests.events import json_body, proxy_event
-from tests.unit.conftest import BUCKET, make_api
+from tests.unit.conftest import APP_CLIENT_ID, BUCKET, make_api
 from upload_api.app import UploadApi
 from upload_api.multipart import MiB
 
-ALICE = {"sub": "0f5c2f8e-1111-4aaa-8bbb-000000000001", "cognito:username": "alice"}
-BOB = {"sub": "0f5c2f8e-2222-4aaa-8bbb-000000000002", "cognito:username": "bob"}
+ID_TOKEN = {"token_use": "id", "aud": APP_CLIENT_ID}
+ALICE = {"sub": "0f5c2f8e-1111-4aaa-8bbb-000000000001", "cognito:username": "alice", **ID_TOKEN}
+BOB = {"sub": "0f5c2f8e-2222-4aaa-8bbb-000000000002", "cognito:username": "bob", **ID_TOKEN}
 
 
 @pytest.fixture
@@ -41,6 +42,22 @@ def test_without_a_usable_identity_the_answer_is_401(api: UploadApi, claims: dic
     status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {**ALICE, "aud": "another0client0of0the0pool"},  # the authorizer takes any client of the pool
+        {k: v for k, v in ALICE.items() if k != "aud"},
+        {**ALICE, "token_use": "access"},
+        {k: v for k, v in ALICE.items() if k != "token_use"},
+    ],
+    ids=["another-app-client", "no-aud", "access-token", "no-token-use"],
+)
+def test_only_id_tokens_of_the_deployment_s_app_clients_are_accepted(api: UploadApi, claims: dict[str, str]) -> None:
+    status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
+    assert status == 403
+    assert body["error"]["code"] == "forbidden"
 
 
 def test_another_users_upload_is_404_for_every_operation(api: UploadApi) -> None:

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from tests.reference_signer import Boto3UploadSigner
 from tests.unit.conftest import ENVIRONMENT
 from upload_api import sigv4
-from upload_api.config import MAX_SIGV4_EXPIRY_SECONDS, load_config
+from upload_api.config import load_config
 from upload_api.errors import ConfigError
 from upload_api.multipart import MAX_PARTS
 from upload_api.s3 import regional_s3_client
@@ -132,7 +132,7 @@ buckets = st.one_of(
     st.sampled_from(["my-bucket", "my.bucket", "a-.b", "abc", "b.a-b.1x", "10.0.0.1x", "x" * 63]),
 ).filter(accepted_bucket)
 moments = st.integers(calendar.timegm((2000, 1, 1, 0, 0, 0)), calendar.timegm((2099, 12, 31, 23, 59, 59)))
-expiries = st.integers(1, MAX_SIGV4_EXPIRY_SECONDS)
+expiries = st.integers(1, 7 * 24 * 3600)  # all SigV4 allows, beyond the service's own hour
 printable = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=40)
 credentials = st.builds(
     sigv4.Credentials,

@@ -125,6 +125,10 @@ def test_allowed_content_types_including_wildcards(api: UploadApi, content_type:
         ({"content_type": "text", "size": 5}, 400, "bad_request"),
         ({"content_type": "text/plain\r\nx-evil: 1", "size": 5}, 400, "bad_request"),
         ({"content_type": "text/plain\n", "size": 5}, 400, "bad_request"),
+        ({"content_type": "text/plain;\u00a0charset=utf-8", "size": 5}, 400, "bad_request"),
+        ({"content_type": "text/plain;\tcharset=utf-8", "size": 5}, 400, "bad_request"),
+        ({"content_type": "text/plain;\u2028charset=utf-8", "size": 5}, 400, "bad_request"),
+        ({"content_type": 'text/plain; name="a\x01b"', "size": 5}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": "not base64!"}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": base64.b64encode(b"short").decode()}, 400, "bad_request"),
         ({"content_type": "text/plain", "size": 5, "sha256": 42}, 400, "bad_request"),
@@ -144,13 +148,24 @@ def test_bad_requests_get_a_specific_error(api: UploadApi, body: object, status:
 
 
 @pytest.mark.parametrize(
-    "raw_body",
-    ["", "{", '{"size": 5, "size": 6, "content_type": "text/plain"}', '{"size": NaN}', '{"size": 1e999}', "\x00"],
+    ("raw_body", "reason"),
+    [
+        ("", "must be a JSON object"),
+        ("{", "not valid JSON"),
+        ('{"size": 5, "size": 6, "content_type": "text/plain"}', "size"),
+        # Every other field valid, so the refusal can only be the number itself.
+        ('{"content_type": "text/plain", "size": NaN}', "NaN is not a JSON number"),
+        ('{"content_type": "text/plain", "size": Infinity}', "Infinity is not a JSON number"),
+        ('{"content_type": "text/plain", "size": 1e999}', "size must be a whole number"),
+        ("\x00", "not valid JSON"),
+    ],
 )
-def test_malformed_json_is_400(api: UploadApi, raw_body: str) -> None:
+def test_malformed_json_is_400(api: UploadApi, raw_body: str, reason: str) -> None:
     response = api.handle(proxy_event("POST", "/uploads", raw_body=raw_body), "r")
     assert response["statusCode"] == 400
-    assert json_body(response)["error"]["code"] == "bad_request"
+    error = json_body(response)["error"]
+    assert error["code"] == "bad_request"
+    assert reason in error["message"]
 
 
 def test_an_oversized_request_body_is_413(api: UploadApi) -> None:
