@@ -60,10 +60,13 @@ class Boto3UploadSigner:
             params["ChecksumSHA256"] = sha256_base64
         return self._presign("upload_part", params, part_headers(sha256_base64, content_length))
 
-    def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
+    def sign_get(
+        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+    ) -> SignedRequest:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
-        if attachment_filename is not None:
-            params["ResponseContentDisposition"] = attachment(attachment_filename)
+        params["ResponseContentDisposition"] = attachment(attachment_filename)
+        if content_type is not None:
+            params["ResponseContentType"] = content_type
         return self._presign("get_object", params, {}, method="GET", expiry=self._download_expiry_seconds)
 
     def _presign(

@@ -1,4 +1,10 @@
-"""Opt-in download URLs: a short-lived presigned GET for one of the caller's own objects."""
+"""Opt-in download URLs: a short-lived presigned GET for one of the caller's own objects.
+
+A download is always answered as an attachment, and with its stored content type only when that
+type is on :data:`SAFE_TYPES`; anything else (HTML, SVG, scripts, types a browser sniffs) is
+answered as ``application/octet-stream``. So an uploaded page can never run in a browser, even if
+someone opens its URL directly.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,27 @@ from upload_api.signer import UploadSigner
 
 # The file name goes into a Content-Disposition header: plain characters only, no quotes.
 _FILENAME = re.compile(r"[A-Za-z0-9._ -]{1,255}")
+# Types served as stored: none of them is rendered as a document that can run script.
+SAFE_TYPES = frozenset(
+    {
+        "application/pdf",
+        "audio/mpeg",
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "text/plain",
+        "video/mp4",
+        "video/webm",
+    }
+)
+FALLBACK_TYPE = "application/octet-stream"
+
+
+def served_type(stored: str | None) -> str:
+    """The Content-Type a download is answered with: the stored one when safe, else octet-stream."""
+    media_type = (stored or "").split(";", 1)[0].strip().lower()
+    return stored if stored and media_type in SAFE_TYPES else FALLBACK_TYPE
 
 
 def sign_download(key: str, filename: Any, prefix: str, signer: UploadSigner, store: MultipartStore) -> dict[str, Any]:
@@ -20,5 +47,5 @@ def sign_download(key: str, filename: Any, prefix: str, signer: UploadSigner, st
         raise BadRequest("filename may hold only letters, digits, spaces, '.', '_' and '-' (at most 255)")
     if not uploads.is_service_key(key, prefix) or not store.exists(key):
         raise NotFound("no such file")
-    signed = signer.sign_get(key, filename)
+    signed = signer.sign_get(key, filename, served_type(store.content_type(key)))
     return {"key": key, "method": signed.method, "url": signed.url, "expires_at": uploads.iso8601(signed.expires_at)}

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # S3's error codes for a completion it refuses because of the parts given.
 _REJECTED_COMPLETION = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "InvalidRequest", "MalformedXML"}
+# S3's answers for an object that is not there.
+_NO_SUCH_OBJECT = {"NoSuchKey", "NotFound", "404"}
 # S3's answers for an upload id that does not exist (any more) for the key.
 _NO_SUCH_UPLOAD = {"NoSuchUpload", "NoSuchKey", "404"}
 # Answers that say "not now": retrying later is likely to work.
@@ -93,6 +95,10 @@ class MultipartStore(Protocol):
 
     def exists(self, key: str) -> bool:
         """Whether an object is stored at ``key``."""
+        ...
+
+    def content_type(self, key: str) -> str | None:
+        """The Content-Type stored with the object at ``key`` (which exists)."""
         ...
 
 
@@ -176,9 +182,21 @@ class Boto3MultipartStore:
     def exists(self, key: str) -> bool:
         return self.stat(key) is not None
 
+    def content_type(self, key: str) -> str | None:
+        # HeadObject only once the listing found the object: the role reads objects only with
+        # downloads on (s3:GetObject), and a 404 here is a race with a deletion.
+        with _s3_call("HeadObject", not_found=_NO_SUCH_OBJECT, missing="no such file"):
+            return self._client.head_object(Bucket=self._bucket, Key=key).get("ContentType")
+
 
 @contextmanager
-def _s3_call(operation: str, *, not_found: Collection[str] = (), rejected: Collection[str] = ()) -> Iterator[None]:
+def _s3_call(
+    operation: str,
+    *,
+    not_found: Collection[str] = (),
+    rejected: Collection[str] = (),
+    missing: str = "no such upload for this key",
+) -> Iterator[None]:
     """Run one S3 call; turn whatever S3 (or the way to it) answers into a typed API error.
 
     ``not_found`` codes become 404 and ``rejected`` codes (a completion's parts) 400 with S3's reason; everything else
@@ -191,7 +209,7 @@ def _s3_call(operation: str, *, not_found: Collection[str] = (), rejected: Colle
     try:
         yield
     except ClientError as error:
-        raise _client_error(operation, error, not_found, rejected) from None
+        raise _client_error(operation, error, not_found, rejected, missing) from None
     except (BotoConnectionError, HTTPClientError) as error:
         # Timeouts (connect or read), refused or dropped connections, after botocore's retries.
         logger.warning("S3 did not answer", extra={"operation": operation, "error_type": type(error).__name__})
@@ -206,13 +224,13 @@ def _s3_call(operation: str, *, not_found: Collection[str] = (), rejected: Colle
 
 
 def _client_error(
-    operation: str, error: ClientError, not_found: Collection[str], rejected: Collection[str]
+    operation: str, error: ClientError, not_found: Collection[str], rejected: Collection[str], missing: str
 ) -> ApiError:
     details = error.response.get("Error", {})
     code = str(details.get("Code", ""))
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
     if code in not_found:
-        return NotFound("no such upload for this key")
+        return NotFound(missing)
     if code in rejected:
         return BadRequest(f"S3 refused to complete the upload: {details.get('Message') or code}")
     where = {"operation": operation, "s3_code": code, "http_status": status}

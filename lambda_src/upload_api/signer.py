@@ -57,8 +57,11 @@ class UploadSigner(Protocol):
         """Sign the PUT of one part of a multipart upload; the signature binds a given digest and length."""
         ...
 
-    def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
-        """Sign a short-lived GET of ``key``; with a file name the browser saves it under it."""
+    def sign_get(
+        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+    ) -> SignedRequest:
+        """Sign a short-lived GET of ``key``, answered as an attachment (named ``attachment_filename``
+        when given) and, with ``content_type``, with that Content-Type whatever is stored."""
         ...
 
 
@@ -82,9 +85,10 @@ def part_headers(sha256_base64: str | None, content_length: int | None) -> dict[
     return headers
 
 
-def attachment(filename: str) -> str:
-    """The Content-Disposition S3 answers a download with, so the browser saves it as ``filename``."""
-    return f'attachment; filename="{filename}"'
+def attachment(filename: str | None) -> str:
+    """The Content-Disposition S3 answers a download with: always an attachment (the browser saves
+    it, never renders it in the API's or the bucket's origin), named ``filename`` when given."""
+    return "attachment" if filename is None else f'attachment; filename="{filename}"'
 
 
 CredentialSource = Callable[[], Credentials]
@@ -177,10 +181,13 @@ class SigV4UploadSigner:
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
         return self._presign("PUT", key, params, headers, self._expiry_seconds)
 
-    def sign_get(self, key: str, attachment_filename: str | None = None) -> SignedRequest:
-        params = []
-        if attachment_filename is not None:
-            params.append(("response-content-disposition", attachment(attachment_filename)))
+    def sign_get(
+        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+    ) -> SignedRequest:
+        # In botocore's order (the GetObject shape's): disposition, then type.
+        params = [("response-content-disposition", attachment(attachment_filename))]
+        if content_type is not None:
+            params.append(("response-content-type", content_type))
         return self._presign("GET", key, params, {}, self._download_expiry_seconds)
 
     def _presign(

@@ -226,3 +226,14 @@ def test_s3_refuses_a_download_url_past_its_expiry(
     response = requests.get(answer["url"], timeout=TIMEOUT)
     assert_expired(response)
     assert stored_file["data"] not in response.content
+
+
+def test_an_uploaded_svg_is_served_as_an_attachment_never_as_an_image(api_url: str, auth: dict[str, str]) -> None:
+    # SVG is an image type the local stack allows (image/*) and a document that runs script.
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    upload = api_post(api_url, "/uploads", {"content_type": "image/svg+xml", "size": len(svg)}, auth)
+    assert put(upload["url"], svg, upload["headers"]).status_code == 200
+    response = requests.get(download_url(api_url, auth, upload["key"]), timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert response.headers["Content-Disposition"] == "attachment"

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 import requests
+from moto import mock_aws
 
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import APP_CLIENT_ID, BUCKET, make_api
@@ -88,8 +89,8 @@ def test_another_users_upload_is_404_for_every_operation(api: UploadApi) -> None
     )
 
 
-def stored_file(api: UploadApi, claims: dict[str, str]) -> str:
-    status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
+def stored_file(api: UploadApi, claims: dict[str, str], content_type: str = "text/plain") -> str:
+    status, body = call(api, "POST", "/uploads", claims, body={"content_type": content_type, "size": 5})
     assert status == 201
     assert requests.put(body["url"], data=b"hello", headers=body["headers"], timeout=10).status_code == 200
     return str(body["key"])
@@ -107,6 +108,33 @@ def test_downloads_only_for_the_owner(api: UploadApi) -> None:
     assert query["response-content-disposition"] == ['attachment; filename="notes.txt"']
     assert requests.get(body["url"], timeout=10).content == b"hello"
     assert call(api, "GET", "/files/{key+}", BOB, path_parameters={"key": key})[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("stored", "served"),
+    [
+        ("image/png", "image/png"),
+        ("text/plain; charset=utf-8", "text/plain; charset=utf-8"),
+        ("image/svg+xml", "application/octet-stream"),  # SVG runs script when rendered
+        ("text/html", "application/octet-stream"),
+        ("video/quicktime", "application/octet-stream"),  # not on the short safe list
+    ],
+)
+def test_downloads_are_attachments_with_a_safe_type(stored: str, served: str) -> None:
+    with mock_aws():
+        boto3.client("s3", region_name="eu-west-3").create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
+        )
+        api = make_api(
+            auth_mode="cognito", downloads_enabled=True, allowed_content_types=("image/*", "text/*", "video/*")
+        )
+        key = stored_file(api, ALICE, stored)
+        status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+        assert status == 200
+        query = parse_qs(urlsplit(body["url"]).query)
+        assert query["response-content-disposition"] == ["attachment"]
+        assert query["response-content-type"] == [served]
+        assert requests.get(body["url"], timeout=10).headers["Content-Type"] == served
 
 
 @pytest.mark.parametrize("filename", ['a"b.txt', "x\r\nSet-Cookie: y", "é.txt", "a" * 256])

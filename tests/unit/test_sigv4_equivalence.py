@@ -221,9 +221,10 @@ class Get:
 
     key: str
     filename: str | None
+    content_type: str | None
 
     def __call__(self, signer: UploadSigner) -> SignedRequest:
-        return signer.sign_get(self.key, self.filename)
+        return signer.sign_get(self.key, self.filename, self.content_type)
 
 
 requests = st.one_of(
@@ -236,7 +237,7 @@ requests = st.one_of(
         st.one_of(st.none(), digests),
         st.one_of(st.none(), st.integers(1, 5 * 1024**3)),
     ),
-    st.builds(Get, keys, filenames),
+    st.builds(Get, keys, filenames, st.one_of(st.none(), st.sampled_from(["application/octet-stream", "image/png"]))),
 )
 
 
