@@ -52,6 +52,27 @@ class DeployedApi:
     api_id: str
     stage: str
     resources: tuple[Resource, ...]
+    # Gateway response type (DEFAULT_4XX, UNAUTHORIZED, ...) -> header -> mapping expression.
+    gateway_responses: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def gateway_response_headers(self, status: int, request_headers: Any) -> list[tuple[str, str]]:
+        """The headers API Gateway adds to one of its own answers (an authorizer's 401, an unknown
+        route's 403, a timeout's 504): the response type's own, else DEFAULT_4XX or DEFAULT_5XX.
+
+        A value is a quoted literal (``'https://app.example.com'``) or a request header
+        (``method.request.header.Origin``, left out when the request has none).
+        """
+        specific = self.gateway_responses.get(_RESPONSE_TYPES.get(status, ""))
+        default = self.gateway_responses.get("DEFAULT_4XX" if status < 500 else "DEFAULT_5XX", {})
+        headers = []
+        for name, expression in (specific if specific is not None else default).items():
+            if expression.startswith("'") and expression.endswith("'"):
+                headers.append((name, expression[1:-1]))
+            elif expression.startswith("method.request.header."):
+                value = request_headers.get(expression.removeprefix("method.request.header."))
+                if value is not None:
+                    headers.append((name, value))
+        return headers
 
     def find(self, path: str, http_method: str) -> tuple[Resource, Method, dict[str, str]] | None:
         """The resource and method serving ``http_method path`` as API Gateway picks them.
@@ -69,6 +90,10 @@ class DeployedApi:
         return None
 
 
+# The specific response type of each of the gateway's own answers (DEFAULT_* when unset).
+_RESPONSE_TYPES = {401: "UNAUTHORIZED", 413: "REQUEST_TOO_LARGE", 502: "BAD_GATEWAY", 504: "INTEGRATION_TIMEOUT"}
+
+
 def load_api(apigateway: Any, api_id: str, stage: str) -> DeployedApi:
     """Read ``api_id`` from an API Gateway (moto) client."""
     apigateway.get_stage(restApiId=api_id, stageName=stage)  # fails clearly if the stage is absent
@@ -80,7 +105,15 @@ def load_api(apigateway: Any, api_id: str, stage: str) -> DeployedApi:
             methods[http_method] = _method(apigateway, api_id, item["id"], http_method)
         if methods:
             resources.append(Resource(path=item["path"], methods=methods))
-    return DeployedApi(api_id=api_id, stage=stage, resources=tuple(resources))
+    responses = {
+        item["responseType"]: {
+            name.removeprefix("gatewayresponse.header."): value
+            for name, value in (item.get("responseParameters") or {}).items()
+            if name.startswith("gatewayresponse.header.")
+        }
+        for item in apigateway.get_gateway_responses(restApiId=api_id).get("items", [])
+    }
+    return DeployedApi(api_id=api_id, stage=stage, resources=tuple(resources), gateway_responses=responses)
 
 
 def _method(apigateway: Any, api_id: str, resource_id: str, http_method: str) -> Method:

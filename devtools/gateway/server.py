@@ -155,7 +155,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         return int(raw) if raw.isdigit() else None
 
     def _send_json(self, status: int, body: dict[str, str]) -> None:
-        self._send(status, [("Content-Type", "application/json")], json.dumps(body).encode())
+        """One of the gateway's own answers, with the headers its gateway responses map (CORS)."""
+        headers = [("Content-Type", "application/json")]
+        headers += self.server.config.api.gateway_response_headers(status, self.headers)
+        self._send(status, headers, json.dumps(body).encode())
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.send_response(status)

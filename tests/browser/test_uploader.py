@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from devtools.served_stack import UPLOADER_DIR, ServedStack, page_config
 from devtools.static_site import static_site
@@ -158,4 +158,20 @@ def test_a_wrong_password_is_refused_and_uploads_stay_locked(page: Page, served:
     page.fill("#password", "not-the-password")
     page.click("#sign-in-button")
     expect(page.locator("#sign-in-status")).to_contain_text("Sign-in failed")
+    expect(page.locator("#file-input")).to_be_disabled()
+
+
+def test_a_refused_token_asks_the_user_to_sign_in_again(page: Page, served: ServedStack) -> None:
+    open_signed_in(page, served)
+
+    # The token goes bad on its way (as an expired one would): the local gateway's authorizer
+    # answers 401 with the CORS headers of the API's gateway responses, so the page can read it.
+    def spoil_token(route: Route) -> None:
+        route.continue_(headers={**route.request.headers, "authorization": "not.a.token"})
+
+    page.route(f"{served.api_url}/**", spoil_token)
+    choose_file(page, "notes.txt", "text/plain", b"hello\n")
+    page.click("#upload-button")
+    expect(page.locator("#sign-in-form")).to_be_visible()
+    expect(page.locator("#sign-in-status")).to_contain_text("sign in again")
     expect(page.locator("#file-input")).to_be_disabled()

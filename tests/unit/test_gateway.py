@@ -316,3 +316,26 @@ def test_a_request_that_finds_no_free_worker_in_time_is_504(tmp_path: Path) -> N
         assert (queued.failure, queued.detail) == ("timeout", "no worker was free within 0.2 s")
         pool.close()
         assert busy.result().failure == "crash"
+
+
+def test_the_gateway_s_own_answers_carry_the_deployed_gateway_responses(tmp_path: Path) -> None:
+    # As terraform/modules/api deploys them: CORS on DEFAULT_4XX/5XX, so a page sees the 401.
+    guarded = Method("ANY", "AWS_PROXY", function_name="fake", authorization="COGNITO_USER_POOLS")
+    cors = {"Access-Control-Allow-Origin": "method.request.header.Origin", "Vary": "'Origin'"}
+    api = DeployedApi(
+        api_id="abc123",
+        stage="v1",
+        resources=(Resource("/echo", {"ANY": guarded}),),
+        gateway_responses={"DEFAULT_4XX": cors, "DEFAULT_5XX": cors},
+    )
+    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    origin = {"Origin": "https://app.example.com"}
+    with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
+        unauthorized = requests.get(f"{running.stage_url}/echo", headers=origin, timeout=10)
+        unknown = requests.get(f"{running.stage_url}/nope", headers=origin, timeout=10)
+        no_origin = requests.get(f"{running.stage_url}/echo", timeout=10)
+    for answer, status in ((unauthorized, 401), (unknown, 403)):
+        assert answer.status_code == status
+        assert answer.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+        assert answer.headers["Vary"] == "Origin"
+    assert "Access-Control-Allow-Origin" not in no_origin.headers

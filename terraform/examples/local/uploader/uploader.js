@@ -133,6 +133,14 @@ async function callApi(config, method, path, body) {
   }
   if (response.status === 204) return null;
   const answer = await response.json().catch(() => null);
+  if (response.status === 401 && idToken) {
+    // The token expired or was refused (API Gateway's authorizer answers 401, with CORS headers
+    // from the API's gateway responses): ask the person to sign in again instead of failing.
+    idToken = null;
+    requireSignIn(true);
+    elements.signInStatus.textContent = "Your session has ended: sign in again to continue.";
+    throw new UploadError("Your session has ended: sign in again, then choose the file again.", 401);
+  }
   if (!response.ok) throw new UploadError(describeApiError(response.status, answer), response.status);
   return answer;
 }
