@@ -188,8 +188,23 @@ async function singleUpload(config, run) {
     filename: file.name,
   });
   setStatus("Uploading…");
-  await put(run, signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size));
-  return signed.key;
+  // S3 asks clients to retry a 5xx or a dropped connection. The key is this upload's alone and
+  // the signature binds the file's SHA-256, so a 412 after such a failure means the first try
+  // was stored (its answer was lost): that is success, and nothing is sent twice.
+  for (let attempt = 0; ; attempt += 1) {
+    if (run.stopped) throw new Cancelled("stopped");
+    try {
+      await put(run, signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size));
+      return signed.key;
+    } catch (error) {
+      if (error instanceof Cancelled) throw error;
+      if (error.status === 412 && attempt > 0) return signed.key;
+      const retryable = error.status === undefined || error.status >= 500;
+      if (!retryable || attempt >= config.retries) throw error;
+      showProgress(0, file.size);
+      await sleep(config.backoff_ms * 2 ** attempt);
+    }
+  }
 }
 
 function stateKey(file) { return `${STATE_PREFIX}${file.name}:${file.size}:${file.lastModified}`; }
