@@ -5,7 +5,8 @@
 2. the seed's flow over HTTP: GET /upload-url, then PUT the file to PUT_URL as `curl --upload-file` does;
 3. the v1 flow over HTTP: POST /uploads, then PUT with exactly the returned headers;
 4. S3 itself refuses a PUT that strays from what was signed (another content type);
-5. read both objects back from the bucket; destroy; stop.
+5. read both objects back from the bucket, and the completion event the v1 upload left on the
+   queue (S3 -> EventBridge -> SQS on LocalStack); destroy; stop.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from devtools.served_stack import ServedStack, served_stack
+from devtools.upload_events import messages_for_key, owner_prefix
 
 SAMPLE = b"Hello from presigned-uploads: these bytes went straight to the bucket.\n"
 
@@ -71,6 +73,7 @@ def v1_flow(served: ServedStack, auth: dict[str, str]) -> None:
     print(f"    {put.status_code} from S3")
     put.raise_for_status()
     check_stored(served, body["key"], "text/plain")
+    completion_event(served, body["key"])
     step("For contrast, a type outside the allowlist: POST /uploads with application/x-msdownload")
     refused = requests.post(
         f"{served.api_url}/uploads",
@@ -79,6 +82,21 @@ def v1_flow(served: ServedStack, auth: dict[str, str]) -> None:
         timeout=30,
     )
     print(f"    {refused.status_code} {refused.json()}")
+
+
+def completion_event(served: ServedStack, key: str) -> None:
+    """The message the upload left on the events queue: what a consumer acts on, with no lookup."""
+    step("The completion event: S3 -> EventBridge rule -> SQS, one message per upload")
+    if not served.stack.s3.delivers_events:
+        print(f"    NOTICE: the S3 here is {served.stack.s3.name}'s, which delivers no bucket event: nothing to show")
+        return
+    messages = messages_for_key(served.stack, key)
+    if len(messages) != 1:
+        raise SystemExit(f"expected one completion event for {key}, got {len(messages)}")
+    message = messages[0]
+    for field in ("bucket", "key", "size", "etag", "reason", "key_prefix", "time"):
+        print(f"    {field}: {message[field]}")
+    print(f"    owner (the key's segment after key_prefix): {owner_prefix(message)}")
 
 
 def s3_refuses_a_changed_content_type(served: ServedStack, auth: dict[str, str]) -> None:
@@ -124,7 +142,8 @@ def main() -> int:
         s3_refuses_a_changed_content_type(served, auth)
         step("Tearing everything down")
     print(
-        "\nDemo finished: both uploads landed, S3 refused the changed one, "
+        "\nDemo finished: both uploads landed, the v1 upload announced itself on the queue, "
+        "S3 refused the changed one, "
         "the stack is destroyed and every server is stopped."
     )
     return 0

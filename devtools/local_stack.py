@@ -1,7 +1,8 @@
 """The deployed stack on loopback: ``terraform/examples/local`` applied to moto and an S3 emulator.
 
 moto answers the control plane (IAM, Lambda, API Gateway, Cognito, logs); S3 is LocalStack's,
-which checks signatures, expiry and signed headers as real S3 does (see :mod:`devtools.s3_emulator`).
+which checks signatures, expiry and signed headers as real S3 does, and so are EventBridge and SQS,
+which carry the bucket's completion events (see :mod:`devtools.s3_emulator`).
 
 Terraform runs in a private copy of ``terraform/`` under ``build/stacks/``, so concurrent runs
 (a demo beside a test session) never share state or override files, and the repository's own
@@ -43,10 +44,10 @@ class LocalStack:
     variables: Mapping[str, str]
 
     def client(self, service: str) -> Any:
-        """A boto3 client for ``service`` on the local stack (S3 on the emulator, the rest on moto)."""
+        """A boto3 client for ``service`` on the local stack (S3, EventBridge, SQS on LocalStack; the rest on moto)."""
         return boto3.client(  # type: ignore[call-overload]  # any service name, typed per call site
             service,
-            endpoint_url=self.s3.url if service == "s3" else self.endpoint,
+            endpoint_url=self.s3.url if service in self.s3.services else self.endpoint,
             region_name=self.region,
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
@@ -86,6 +87,11 @@ class LocalStack:
         return changes
 
 
+def local_endpoints(moto_endpoint: str, s3: S3Endpoint) -> dict[str, str]:
+    """Each service of :data:`devtools.terraform.LOCAL_SERVICES` -> its URL: the S3 emulator's own, moto the rest."""
+    return dict.fromkeys(tf.LOCAL_SERVICES, moto_endpoint) | dict.fromkeys(s3.services, s3.url)
+
+
 def _var_args(variables: Mapping[str, str]) -> list[str]:
     return [f"-var={name}={value}" for name, value in variables.items()]
 
@@ -114,7 +120,7 @@ def local_stack(
             moto_server(log_path=run_dir / "moto.log") as endpoint,
             s3_emulator(endpoint, run_dir, log=log) as s3,
         ):
-            tf.write_endpoint_override(workdir, dict.fromkeys(tf.LOCAL_SERVICES, endpoint) | {"s3": s3.url})
+            tf.write_endpoint_override(workdir, local_endpoints(endpoint, s3))
             log(f"moto server on {endpoint}; terraform init in {workdir}")
             tf.run(workdir, ["init", "-input=false", "-no-color"])
             applied = False

@@ -6,8 +6,14 @@ URL. LocalStack's S3 does check them, as real S3 does, and runs on the host from
 Docker. It needs Python 3.12 or newer, so it lives in an environment of its own
 (:data:`RUNTIME_DIR`, built from ``requirements/localstack.txt`` by :func:`prepare_runtime`).
 
+LocalStack also serves EventBridge and SQS (:data:`LOCALSTACK_SERVICES`): S3 delivers a bucket's
+events to EventBridge inside the one process, and a rule delivers them to a queue, so the
+completion events (``enable_events``) flow end to end. moto, in another process, cannot receive
+LocalStack's S3 events.
+
 Where no Python 3.12+ exists (a laptop), :func:`s3_emulator` falls back to moto's S3 and says
-loudly that signatures are not checked; in CI (``CI`` set) it refuses to.
+loudly that signatures are not checked and that no completion event is delivered; in CI (``CI``
+set) it refuses to.
 
 LocalStack listens on every interface whatever host it is given, so it is stopped by its pid
 (with its whole process group) when the context ends.
@@ -36,15 +42,21 @@ RUNTIME_DIR = REPO_ROOT / ".nox" / "s3-emulator"
 RUNTIME_PYTHON = RUNTIME_DIR / "bin" / "python"
 _RUNTIME_STAMP = RUNTIME_DIR / ".installed-from"
 
+# What LocalStack serves: S3, and the services S3's events travel through (EventBridge, SQS).
+LOCALSTACK_SERVICES = ("s3", "events", "sqs")
+
 # What LocalStack needs to run on a host with no network, writing only under its state folder.
 _LOCALSTACK_SETTINGS = {
-    "SERVICES": "s3",
+    "SERVICES": ",".join(LOCALSTACK_SERVICES),
     "S3_SKIP_SIGNATURE_VALIDATION": "0",  # the point of it all
     "EAGER_SERVICE_LOADING": "1",  # S3 ready when health answers, not on the first request
     "OVERRIDE_IN_DOCKER": "0",  # host paths (under FILESYSTEM_ROOT), even inside a container
     "DNS_ADDRESS": "0",  # no DNS server of its own
     "SKIP_SSL_CERT_DOWNLOAD": "1",
-    "DISABLE_EVENTS": "1",  # no analytics
+    "DISABLE_EVENTS": "1",  # no analytics (nothing to do with EventBridge)
+    # Queue URLs on the loopback endpoint, shaped as the provider parses them: http://127.0.0.1:<port>/<account>/<name>
+    "SQS_ENDPOINT_STRATEGY": "off",
+    "SQS_DISABLE_CLOUDWATCH_METRICS": "1",  # CloudWatch is moto's, not LocalStack's
 }
 
 
@@ -54,11 +66,18 @@ class NoSignatureCheckingS3(RuntimeError):
 
 @dataclass(frozen=True)
 class S3Endpoint:
-    """Where the local stack's S3 answers, and whether it checks signatures."""
+    """Where the local stack's S3 answers, whether it checks signatures, and what else it serves."""
 
     url: str
     checks_signatures: bool
     name: str
+    # The services this endpoint serves (S3 at least); the rest of the stack is moto's.
+    services: tuple[str, ...] = ("s3",)
+
+    @property
+    def delivers_events(self) -> bool:
+        """Whether the bucket's events reach EventBridge and its targets (LocalStack serves all three)."""
+        return {"s3", "events", "sqs"} <= set(self.services)
 
 
 def _version_of(python: str) -> tuple[int, int] | None:
@@ -188,11 +207,15 @@ def s3_emulator(
     """The signature-checking S3 when its runtime is built; else moto's S3, loudly, except in CI."""
     if RUNTIME_PYTHON.is_file():
         with localstack_s3(state_dir / "localstack", state_dir / "localstack.log") as url:
-            log(f"S3 on LocalStack at {url} (signatures, expiry and signed headers are checked)")
-            yield S3Endpoint(url=url, checks_signatures=True, name="localstack")
+            log(
+                f"S3, EventBridge and SQS on LocalStack at {url} "
+                "(signatures, expiry and signed headers are checked; bucket events reach the queue)"
+            )
+            yield S3Endpoint(url=url, checks_signatures=True, name="localstack", services=LOCALSTACK_SERVICES)
         return
     if environ.get("CI"):
         raise NoSignatureCheckingS3(missing_runtime_message())
     log("NOTICE: " + missing_runtime_message())
     log("NOTICE: falling back to moto's S3, which checks NO signature, expiry or signed header")
+    log("NOTICE: and delivers NO completion event (EventBridge and SQS are moto's too, and get none)")
     yield S3Endpoint(url=moto_endpoint, checks_signatures=False, name="moto")

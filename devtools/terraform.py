@@ -32,7 +32,19 @@ CLI_CONFIG_PATH = BUILD_DIR / "terraform.rc"
 
 OVERRIDE_FILE_NAME = "local_endpoints_override.tf"
 # The services our configuration touches; each is sent to a local endpoint.
-LOCAL_SERVICES = ("apigateway", "cloudwatch", "cognitoidp", "iam", "kms", "lambda", "logs", "s3", "sts")
+LOCAL_SERVICES = (
+    "apigateway",
+    "cloudwatch",
+    "cognitoidp",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "s3",
+    "sqs",
+    "sts",
+)
 
 
 class TerraformMissing(RuntimeError):

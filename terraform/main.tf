@@ -83,6 +83,9 @@ module "iam_role" {
   kms_key_arn     = var.kms_key_arn
   allow_downloads = var.enable_downloads
   tags            = var.tags
+
+  # The handler reads GuardDuty's scan status tag (UPLOAD_MALWARE_SCAN) before it serves an object.
+  allow_get_object_tagging = var.enable_malware_scan
 }
 
 module "function" {
@@ -101,7 +104,7 @@ module "function" {
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
 
   # The handler's whole configuration; it validates these at cold start.
-  environment = {
+  environment = merge({
     UPLOAD_BUCKET                   = local.bucket_name
     UPLOAD_BUCKET_REGION            = local.bucket_region
     UPLOAD_KEY_PREFIX               = var.key_prefix
@@ -116,7 +119,10 @@ module "function" {
     UPLOAD_ALLOWED_AUDIENCES       = join(",", local.user_pool_client_ids)
     UPLOAD_DOWNLOADS_ENABLED       = tostring(var.enable_downloads)
     UPLOAD_DOWNLOAD_EXPIRY_SECONDS = tostring(var.download_expiry_seconds)
-  }
+    },
+    # Set only with the scan, so a function without it sees no new variable.
+    var.enable_malware_scan ? { UPLOAD_MALWARE_SCAN = "guardduty" } : {},
+  )
 }
 
 module "api" {
@@ -139,4 +145,45 @@ module "api" {
   execution_logging_level         = var.execution_logging_level
   waf_web_acl_arn                 = var.waf_web_acl_arn
   tags                            = var.tags
+}
+
+# Completion events: S3 -> EventBridge -> a queue (or your target), one message per upload.
+module "events" {
+  source = "./modules/events"
+  count  = var.enable_events ? 1 : 0
+
+  name        = "${var.name}-uploads"
+  bucket_name = local.bucket_name
+  key_prefix  = var.key_prefix
+  # A bucket you bring keeps its notification configuration: turn EventBridge on there.
+  manage_bucket_notification = var.create_bucket
+  target_arn                 = var.events_target_arn
+  kms_key_arn                = var.events_kms_key_arn
+  tags                       = var.tags
+}
+
+# Malware scan: GuardDuty Malware Protection for S3 scans each upload and tags it with the result.
+module "malware_scan" {
+  source = "./modules/malware-scan"
+  count  = var.enable_malware_scan ? 1 : 0
+
+  role_name   = "${var.name}-malware-scan"
+  bucket_name = local.bucket_name
+  key_prefix  = var.key_prefix
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
+}
+
+# Audit trail: S3 server access logs of the created upload bucket, into a locked-down log bucket.
+module "access_logs" {
+  source = "./modules/access-logs"
+  count  = var.access_logging.enabled && var.create_bucket ? 1 : 0
+
+  source_bucket_name = local.bucket_name
+  log_bucket_name    = var.access_logging.target_bucket == null ? "${trim(substr(var.bucket_name, 0, 58), ".-")}-logs" : null
+  target_bucket      = var.access_logging.target_bucket
+  target_prefix      = var.access_logging.target_prefix
+  retention_days     = var.access_logging.retention_days
+  force_destroy      = var.force_destroy
+  tags               = var.tags
 }

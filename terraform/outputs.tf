@@ -83,3 +83,43 @@ output "api_key" {
   value       = module.api.api_key_value
   sensitive   = true
 }
+
+output "events_queue_url" {
+  description = "URL of the queue that receives a message per completed upload (null without enable_events or with events_target_arn)."
+  value       = try(module.events[0].queue_url, null)
+}
+
+output "events_queue_arn" {
+  description = "ARN of the completion events queue (null without it)."
+  value       = try(module.events[0].queue_arn, null)
+}
+
+output "events_dead_letter_queue_arn" {
+  description = "ARN of the completion events' dead-letter queue (null without it)."
+  value       = try(module.events[0].dead_letter_queue_arn, null)
+}
+
+output "events_rule_arn" {
+  description = "ARN of the EventBridge rule for completed uploads (null without enable_events)."
+  value       = try(module.events[0].rule_arn, null)
+}
+
+output "events_event_pattern" {
+  description = "The rule's event pattern (JSON), to subscribe another rule to the same events (null without enable_events)."
+  value       = try(module.events[0].event_pattern, null)
+}
+
+output "malware_protection_plan_arn" {
+  description = "ARN of the GuardDuty malware protection plan (null without enable_malware_scan)."
+  value       = try(module.malware_scan[0].plan_arn, null)
+}
+
+output "malware_scan_status_tag" {
+  description = "The tag GuardDuty writes on each scanned object and its clean value, { key, clean_value } (null without enable_malware_scan)."
+  value       = var.enable_malware_scan ? { key = module.malware_scan[0].scan_status_tag_key, clean_value = module.malware_scan[0].clean_tag_value } : null
+}
+
+output "access_log_bucket_name" {
+  description = "The bucket S3 server access logs of the upload bucket go to (null without access_logging)."
+  value       = try(module.access_logs[0].log_bucket_name, null)
+}

@@ -431,3 +431,51 @@ variable "download_expiry_seconds" {
     error_message = "download_expiry_seconds must be a whole number from 1 to 3600."
   }
 }
+
+variable "enable_events" {
+  type        = bool
+  description = "Send a message for every completed upload: the bucket's events go to EventBridge, a rule matches Object Created under key_prefix and delivers bucket, key, size and ETag to a queue created here (with a dead-letter queue) or to events_target_arn. With create_bucket = false, turn on the bucket's EventBridge notifications yourself."
+  default     = false
+  nullable    = false
+}
+
+variable "events_target_arn" {
+  type        = string
+  description = "With enable_events, deliver to this target (its policy must admit the rule, see the events_rule_arn output) instead of a queue created here."
+  default     = null
+}
+
+variable "events_kms_key_arn" {
+  type        = string
+  description = "With enable_events, encrypt the created queues with this KMS key (its key policy must let events.amazonaws.com use it); null uses SQS-managed SSE."
+  default     = null
+
+  validation {
+    condition     = var.events_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.events_kms_key_arn))
+    error_message = "events_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "enable_malware_scan" {
+  type        = bool
+  description = "Scan every upload with GuardDuty Malware Protection for S3 (a protection plan on the bucket, the upload prefix only, with its own least-privileged service role): each object is tagged GuardDutyMalwareScanStatus, and the function gets UPLOAD_MALWARE_SCAN=guardduty and s3:GetObjectTagging under the prefix to read it. GuardDuty charges per GB scanned and per object."
+  default     = false
+  nullable    = false
+}
+
+variable "access_logging" {
+  type = object({
+    enabled        = bool
+    target_bucket  = optional(string)
+    target_prefix  = optional(string, "s3-access-logs/")
+    retention_days = optional(number, 365)
+  })
+  description = "S3 server access logs of the created upload bucket (every request: who, when, which key, the result), into a log bucket created as <bucket_name>-logs (Block Public Access, SSE-S3, only S3's log delivery for this bucket may write, logs expire after retention_days) or into target_bucket of yours. Not applied to a bucket you bring (create_bucket = false)."
+  default     = { enabled = false }
+  nullable    = false
+
+  validation {
+    condition     = var.access_logging.retention_days >= 1 && floor(var.access_logging.retention_days) == var.access_logging.retention_days
+    error_message = "access_logging.retention_days must be a whole number of days, at least 1."
+  }
+}

@@ -525,3 +525,98 @@ run "an_existing_bucket_name_still_follows_the_s3_rules" {
 
   expect_failures = [var.bucket_name]
 }
+
+run "completion_events_and_malware_scan_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.events) == 0 && output.events_queue_url == null && output.events_rule_arn == null && output.events_event_pattern == null
+    error_message = "Completion events are opt-in; their outputs are null when off."
+  }
+
+  assert {
+    condition     = length(module.malware_scan) == 0 && output.malware_protection_plan_arn == null && output.malware_scan_status_tag == null
+    error_message = "The malware scan is opt-in; its outputs are null when off."
+  }
+
+  assert {
+    condition     = !contains(keys(module.function.environment), "UPLOAD_MALWARE_SCAN")
+    error_message = "Without the scan the function gets no UPLOAD_MALWARE_SCAN."
+  }
+}
+
+run "completion_events_for_the_created_bucket" {
+  command = plan
+
+  variables {
+    enable_events = true
+  }
+
+  assert {
+    condition     = length(module.events) == 1 && length(module.events[0].event_pattern) > 0
+    error_message = "enable_events creates the events module."
+  }
+
+  assert {
+    condition = jsondecode(output.events_event_pattern).detail == {
+      bucket = { name = ["uploads-test-bucket"] }
+      object = { key = [{ prefix = "uploads/" }] }
+    }
+    error_message = "The rule matches the upload bucket under key_prefix."
+  }
+}
+
+run "a_malware_scan_tells_the_function_and_lets_it_read_tags" {
+  command = plan
+
+  variables {
+    enable_malware_scan = true
+  }
+
+  assert {
+    condition     = module.function.environment["UPLOAD_MALWARE_SCAN"] == "guardduty"
+    error_message = "With the scan the function gets UPLOAD_MALWARE_SCAN=guardduty."
+  }
+
+  # The role's s3:GetObjectTagging (allow_get_object_tagging) is asserted in modules/iam-role's tests.
+  assert {
+    condition     = length(module.malware_scan) == 1
+    error_message = "enable_malware_scan creates the malware-scan module."
+  }
+
+  assert {
+    condition     = output.malware_scan_status_tag == { key = "GuardDutyMalwareScanStatus", clean_value = "NO_THREATS_FOUND" }
+    error_message = "The root names the tag the function checks and its clean value."
+  }
+}
+
+run "access_logging_into_a_created_log_bucket" {
+  command = plan
+
+  variables {
+    access_logging = { enabled = true, retention_days = 90 }
+  }
+
+  # The created log bucket's name is known only after apply; the module passes its id through.
+  override_resource {
+    target          = module.access_logs[0].aws_s3_bucket.this[0]
+    override_during = plan
+    values = {
+      id = "uploads-test-bucket-logs"
+    }
+  }
+
+  assert {
+    condition     = length(module.access_logs) == 1 && output.access_log_bucket_name == "uploads-test-bucket-logs"
+    error_message = "access_logging creates <bucket_name>-logs and logs into it."
+  }
+}
+
+run "no_access_logging_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.access_logs) == 0 && output.access_log_bucket_name == null
+    error_message = "Server access logging is opt-in."
+  }
+}

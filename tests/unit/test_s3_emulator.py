@@ -9,6 +9,7 @@ import pytest
 
 from devtools import s3_emulator
 from devtools import terraform as tf
+from devtools.local_stack import local_endpoints
 
 
 def fake_python(path: Path, version: str | None) -> str:
@@ -62,7 +63,23 @@ def test_elsewhere_moto_s3_is_used_with_a_loud_notice(tmp_path: Path, monkeypatc
     said: list[str] = []
     with s3_emulator.s3_emulator("http://127.0.0.1:9", tmp_path, log=said.append, environ={}) as s3:
         assert (s3.url, s3.checks_signatures, s3.name) == ("http://127.0.0.1:9", False, "moto")
+        assert not s3.delivers_events
     assert any(line.startswith("NOTICE") and "checks NO signature" in line for line in said)
+    assert any(line.startswith("NOTICE") and "NO completion event" in line for line in said)
+
+
+def test_localstack_serves_s3_and_the_services_its_events_travel_through() -> None:
+    assert s3_emulator._LOCALSTACK_SETTINGS["SERVICES"] == "s3,events,sqs"
+    localstack = s3_emulator.S3Endpoint("http://127.0.0.1:2", True, "localstack", s3_emulator.LOCALSTACK_SERVICES)
+    assert localstack.delivers_events
+    endpoints = local_endpoints("http://127.0.0.1:1", localstack)
+    assert set(endpoints) == set(tf.LOCAL_SERVICES)
+    assert {service for service, url in endpoints.items() if url == "http://127.0.0.1:2"} == {"s3", "events", "sqs"}
+
+
+def test_with_moto_s3_every_service_is_motos() -> None:
+    moto = s3_emulator.S3Endpoint("http://127.0.0.1:1", False, "moto")
+    assert set(local_endpoints("http://127.0.0.1:1", moto).values()) == {"http://127.0.0.1:1"}
 
 
 def test_the_override_sends_s3_to_its_own_endpoint(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 # What `make demo`, `make serve` and the integration tests apply on loopback: moto for the control
-# plane, LocalStack's S3 (signatures checked) for the bucket. They write
+# plane, LocalStack for S3 (signatures checked), EventBridge and SQS. They write
 # local_endpoints_override.tf beside this file at run time to point the provider at them, so the
 # provider block below stays the one you would use against AWS.
 
@@ -43,4 +43,8 @@ module "uploads" {
   force_destroy = true
   # enforce_tls stays on (the default), as in production: the bucket lives on LocalStack's S3,
   # which stores the deny-without-TLS policy but does not evaluate bucket policies.
+
+  # One message per completed upload. LocalStack serves S3, EventBridge and SQS in one process,
+  # so the bucket's events reach the rule and the queue as they do on AWS.
+  enable_events = true
 }

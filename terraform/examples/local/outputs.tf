@@ -72,3 +72,13 @@ output "user_pool_client_ids" {
   description = "App clients whose ID tokens the API accepts."
   value       = module.uploads.user_pool_client_ids
 }
+
+output "events_queue_url" {
+  description = "The queue that receives a message per completed upload."
+  value       = module.uploads.events_queue_url
+}
+
+output "events_rule_arn" {
+  description = "ARN of the EventBridge rule for completed uploads."
+  value       = module.uploads.events_rule_arn
+}

@@ -73,6 +73,18 @@ data "aws_iam_policy_document" "permissions" {
     }
   }
 
+  # With a malware scan, the function reads GuardDuty's scan status tag before it trusts an object.
+  dynamic "statement" {
+    for_each = var.allow_get_object_tagging ? [1] : []
+
+    content {
+      sid       = "ReadScanStatusTagsUnderPrefix"
+      effect    = "Allow"
+      actions   = ["s3:GetObjectTagging"]
+      resources = ["${var.bucket_arn}/${var.key_prefix}*"]
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"

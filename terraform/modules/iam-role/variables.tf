@@ -63,3 +63,10 @@ variable "allow_downloads" {
   default     = false
   nullable    = false
 }
+
+variable "allow_get_object_tagging" {
+  type        = bool
+  description = "Grant s3:GetObjectTagging under the prefix, to read a malware scan's status tag."
+  default     = false
+  nullable    = false
+}

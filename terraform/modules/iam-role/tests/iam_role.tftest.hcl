@@ -214,3 +214,28 @@ run "downloads_add_get_object_under_the_prefix_only" {
     error_message = "Downloads need s3:GetObject on <bucket>/<prefix>* and nothing more."
   }
 }
+
+run "a_malware_scan_adds_get_object_tagging_under_the_prefix_only" {
+  command = plan
+
+  variables {
+    allow_get_object_tagging = true
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.actions == toset(["s3:GetObjectTagging"]) && statement.resources == toset(["arn:aws:s3:::uploads-test-bucket/uploads/*"])
+    ])
+    error_message = "Reading the scan status tag needs s3:GetObjectTagging on <bucket>/<prefix>* and nothing more."
+  }
+}
+
+run "no_tag_reading_without_a_malware_scan" {
+  command = plan
+
+  assert {
+    condition     = !anytrue([for statement in data.aws_iam_policy_document.permissions.statement : contains(tolist(statement.actions), "s3:GetObjectTagging")])
+    error_message = "s3:GetObjectTagging is granted only with a malware scan."
+  }
+}

@@ -1,0 +1,53 @@
+"""The completion events of the local stack: the messages S3 -> EventBridge -> SQS leaves per upload.
+
+With ``enable_events`` the local example routes each object created under the upload prefix to a
+queue, through an input transformer that keeps what a consumer needs: bucket, key, size, ETag (and
+the event's id, time, reason and the key prefix). On LocalStack (S3, EventBridge and SQS in one
+process) a message arrives within a second or two of the PUT.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from devtools.local_stack import LocalStack
+
+MESSAGE_FIELDS = ("event_id", "time", "bucket", "key", "size", "etag", "reason", "key_prefix")
+
+
+def owner_prefix(message: dict[str, Any]) -> str | None:
+    """The uploader's segment of the key (``<key_prefix><sub>/<uuid><ext>``), or ``None`` without one.
+
+    EventBridge's input transformer cannot split a string, so the consumer does this step; it
+    needs nothing but the message.
+    """
+    rest = str(message["key"]).removeprefix(str(message["key_prefix"]))
+    owner, slash, _ = rest.partition("/")
+    return owner if slash else None
+
+
+def messages_for_key(
+    stack: LocalStack, key: str, *, timeout: float = 20.0, settle: float = 3.0
+) -> list[dict[str, Any]]:
+    """Every message on the events queue about ``key``, received and deleted; bounded by ``timeout``.
+
+    Once one has arrived, the queue is read for ``settle`` more seconds, so a duplicate would be
+    seen too. Messages about other keys are left for their own readers (they reappear after the
+    queue's visibility timeout).
+    """
+    sqs = stack.client("sqs")
+    queue_url = stack.outputs["events_queue_url"]
+    found: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for message in answer.get("Messages", []):
+            body = json.loads(message["Body"])
+            if body.get("key") == key:
+                found.append(body)
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        if found:
+            deadline = min(deadline, time.monotonic() + settle)
+    return found
