@@ -170,7 +170,12 @@ class UploadApi:
     def _download(self, request: Request) -> Response:
         prefix = owner_prefix(self._config, request)
         body = downloads.sign_download(
-            request.path_parameter("key"), request.query.get("filename"), prefix, self._signer, self._store
+            request.path_parameter("key"),
+            request.query.get("filename"),
+            prefix,
+            self._signer,
+            self._store,
+            malware_scan=self._config.malware_scan,
         )
         logger.info("download signed", extra={"key": body["key"]})
         return json_response(200, body)

@@ -59,6 +59,7 @@ class Config:
     downloads_enabled: bool = False
     download_expiry_seconds: int = 60
     allowed_audiences: tuple[str, ...] = ()
+    malware_scan: bool = False
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -138,7 +139,16 @@ def load_config(environ: Mapping[str, str]) -> Config:
         downloads_enabled=_flag(environ, "UPLOAD_DOWNLOADS_ENABLED"),
         download_expiry_seconds=download_expiry,
         allowed_audiences=audiences,
+        malware_scan=_malware_scan(environ),
     )
+
+
+def _malware_scan(environ: Mapping[str, str]) -> bool:
+    """``UPLOAD_MALWARE_SCAN=guardduty`` (set by Terraform with ``enable_malware_scan``), or unset."""
+    value = environ.get("UPLOAD_MALWARE_SCAN", "")
+    if value not in ("", "guardduty"):
+        raise ConfigError(f"UPLOAD_MALWARE_SCAN must be 'guardduty' or unset, got {value!r}")
+    return value == "guardduty"
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:

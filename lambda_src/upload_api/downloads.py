@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from upload_api import uploads
-from upload_api.errors import BadRequest, NotFound
+from upload_api.errors import BadRequest, NotClean, NotFound, ScanPending
 from upload_api.multipart_store import MultipartStore
 from upload_api.signer import UploadSigner
 
@@ -33,6 +33,9 @@ SAFE_TYPES = frozenset(
     }
 )
 FALLBACK_TYPE = "application/octet-stream"
+# GuardDuty Malware Protection for S3 tags each scanned object with its verdict.
+SCAN_TAG = "GuardDutyMalwareScanStatus"
+CLEAN = "NO_THREATS_FOUND"
 
 
 def served_type(stored: str | None) -> str:
@@ -41,11 +44,25 @@ def served_type(stored: str | None) -> str:
     return stored if stored and media_type in SAFE_TYPES else FALLBACK_TYPE
 
 
-def sign_download(key: str, filename: Any, prefix: str, signer: UploadSigner, store: MultipartStore) -> dict[str, Any]:
+def require_clean(key: str, store: MultipartStore) -> None:
+    """With the malware scan on, only an object GuardDuty tagged clean is served: 409
+    ``scan_pending`` before its verdict, 409 ``not_clean`` for a threat or a failed scan."""
+    verdict = store.tags(key).get(SCAN_TAG)
+    if verdict is None:
+        raise ScanPending("the file is still being scanned for malware; ask again in a minute")
+    if verdict != CLEAN:
+        raise NotClean(f"the malware scan did not clear this file ({verdict}); it is never served")
+
+
+def sign_download(
+    key: str, filename: Any, prefix: str, signer: UploadSigner, store: MultipartStore, malware_scan: bool = False
+) -> dict[str, Any]:
     """``GET /files/{key+}``: a presigned GET when ``key`` is the caller's and exists, else 404."""
     if filename is not None and not (isinstance(filename, str) and _FILENAME.fullmatch(filename)):
         raise BadRequest("filename may hold only letters, digits, spaces, '.', '_' and '-' (at most 255)")
     if not uploads.is_service_key(key, prefix) or not store.exists(key):
         raise NotFound("no such file")
+    if malware_scan:
+        require_clean(key, store)
     signed = signer.sign_get(key, filename, served_type(store.content_type(key)))
     return {"key": key, "method": signed.method, "url": signed.url, "expires_at": uploads.iso8601(signed.expires_at)}

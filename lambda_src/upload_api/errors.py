@@ -75,6 +75,18 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class ScanPending(Conflict):
+    """The malware scan has not marked the object clean yet: ask again later."""
+
+    code = "scan_pending"
+
+
+class NotClean(Conflict):
+    """The malware scan found a threat in the object, or could not scan it: it is never served."""
+
+    code = "not_clean"
+
+
 # How long a client should wait before retrying an upstream failure that is likely to pass.
 RETRY_AFTER_SECONDS = "2"
 

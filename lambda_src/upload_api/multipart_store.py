@@ -101,6 +101,10 @@ class MultipartStore(Protocol):
         """The Content-Type stored with the object at ``key`` (which exists)."""
         ...
 
+    def tags(self, key: str) -> dict[str, str]:
+        """The tags of the object at ``key`` (which exists)."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoredObject:
@@ -187,6 +191,11 @@ class Boto3MultipartStore:
         # downloads on (s3:GetObject), and a 404 here is a race with a deletion.
         with _s3_call("HeadObject", not_found=_NO_SUCH_OBJECT, missing="no such file"):
             return self._client.head_object(Bucket=self._bucket, Key=key).get("ContentType")
+
+    def tags(self, key: str) -> dict[str, str]:
+        with _s3_call("GetObjectTagging", not_found=_NO_SUCH_OBJECT, missing="no such file"):
+            tag_set = self._client.get_object_tagging(Bucket=self._bucket, Key=key)["TagSet"]
+        return {tag["Key"]: tag["Value"] for tag in tag_set}
 
 
 @contextmanager

@@ -159,3 +159,30 @@ def test_without_authentication_keys_share_the_prefix(mocked_aws: None) -> None:
     status, body = call(api, "POST", "/uploads", None, body={"content_type": "text/plain", "size": 5})
     assert status == 201
     assert body["key"].count("/") == 1
+
+
+@pytest.mark.parametrize(
+    ("tags", "status", "code"),
+    [
+        ([], 409, "scan_pending"),
+        ([{"Key": "GuardDutyMalwareScanStatus", "Value": "THREATS_FOUND"}], 409, "not_clean"),
+        ([{"Key": "GuardDutyMalwareScanStatus", "Value": "FAILED"}], 409, "not_clean"),
+        ([{"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}], 200, None),
+    ],
+    ids=["not-scanned-yet", "threat", "scan-failed", "clean"],
+)
+def test_with_the_malware_scan_only_clean_files_are_served(
+    tags: list[dict[str, str]], status: int, code: str | None
+) -> None:
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-3")
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+        api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
+        key = stored_file(api, ALICE)
+        if tags:
+            s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging={"TagSet": tags})
+        answer_status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+        assert answer_status == status, body
+        if code is not None:
+            assert body["error"]["code"] == code
+            assert "url" not in body
