@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nox
@@ -155,16 +157,42 @@ def package(session: nox.Session) -> None:
     session.log(f"sha256 {info.sha256_hex} (CodeSha256 {info.sha256_base64})")
 
 
+def check_terraform_directory(directory: Path) -> tuple[Path, bool, str, float]:
+    """init, validate and (where it has tests) test one configuration; its output and how long."""
+    started = time.monotonic()
+    steps = [["init", "-input=false", "-backend=false", "-no-color"], ["validate", "-no-color"]]
+    if (directory / "tests").is_dir():
+        steps.append(["test", "-no-color"])
+    output = []
+    for step in steps:
+        result = tf.run(directory, step, check=False)
+        output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
+        if result.returncode != 0:
+            return directory, False, "".join(output), time.monotonic() - started
+    return directory, True, "".join(output), time.monotonic() - started
+
+
 @nox.session(python=False)
 def terraform(session: nox.Session) -> None:
     """Check Terraform: fmt -check, validate every module and example, terraform test."""
     require_terraform(session)
     run_terraform(session, TERRAFORM_DIR, "fmt", "-check", "-recursive", "-diff")
-    for directory in terraform_dirs():
-        run_terraform(session, directory, "init", "-input=false", "-backend=false", "-no-color")
-        run_terraform(session, directory, "validate", "-no-color")
-        if (directory / "tests").is_dir():
-            run_terraform(session, directory, "test", "-no-color")
+    # One configuration per core at a time: terraform test is CPU-bound, and the directories are
+    # independent (each has its own .terraform). Output is printed per directory, in order.
+    workers = max(1, min(len(os.sched_getaffinity(0)), 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(check_terraform_directory, terraform_dirs()))
+    failed = []
+    for directory, ok, output, seconds in results:
+        name = directory.relative_to(REPO_ROOT)
+        verdicts = [line for line in output.splitlines() if line.startswith(("Success!", "Failure!"))]
+        summary = verdicts[-1] if verdicts else ""  # the tests' verdict, after validate's
+        session.log(f"{name}: {'ok' if ok else 'FAILED'} in {seconds:.0f} s {summary}")
+        if not ok:
+            print(output, flush=True)
+            failed.append(str(name))
+    if failed:
+        session.error(f"terraform checks failed in: {', '.join(failed)}")
 
 
 # checkov runs offline: no guideline mapping or policy download (--skip-download does both), no
