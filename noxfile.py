@@ -180,6 +180,7 @@ def terraform(session: nox.Session) -> None:
     # One configuration per core at a time: terraform test is CPU-bound, and the directories are
     # independent (each has its own .terraform). Output is printed per directory, in order.
     workers = max(1, min(len(os.sched_getaffinity(0)), 4))
+    tf.terraform_env()  # writes build/terraform.rc now, so no thread rewrites it while another reads
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(check_terraform_directory, terraform_dirs()))
     failed = []
