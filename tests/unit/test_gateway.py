@@ -129,6 +129,8 @@ def test_path_parameters_including_greedy_ones(gateway: RunningGateway) -> None:
     event = echo(gateway, requests.get(f"{gateway.stage_url}/files/a/b%20c.txt", timeout=10))["event"]
     assert event["resource"] == "/files/{key+}"
     assert event["pathParameters"] == {"key": "a/b c.txt"}
+    event = echo(gateway, requests.get(f"{gateway.stage_url}/files/%0Aa/b%0A", timeout=10))["event"]
+    assert event["pathParameters"] == {"key": "\na/b\n"}
 
 
 def test_base64_answers_are_decoded(gateway: RunningGateway) -> None:
