@@ -1,8 +1,9 @@
 """The HTTP side of the local gateway: requests in, proxy events to the function, answers out.
 
 It answers the way API Gateway REST does: ``/<stage>/<path>`` URLs, 403 "Missing Authentication
-Token" for a route that does not exist or a method a REST API cannot have (TRACE, QUERY, ...), MOCK integrations from their integration responses,
-502 when the function fails or returns a malformed answer, 504 past the function's timeout.
+Token" for a route that does not exist or a method a REST API cannot have (TRACE, QUERY, ...),
+MOCK integrations from their integration responses, 502 when the function fails or returns a
+malformed answer, 504 past the function's timeout.
 """
 
 from __future__ import annotations
