@@ -203,8 +203,8 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
-    """Contract fuzzing in depth: 1 300 schemathesis cases per operation (over 10 000) on the local stack."""
-    session.env["CONTRACT_FUZZ_EXAMPLES"] = os.environ.get("CONTRACT_FUZZ_EXAMPLES", "1300")
+    """Contract fuzzing in depth: 1 500 schemathesis cases per operation (over 10 000) on the local stack."""
+    session.env["CONTRACT_FUZZ_EXAMPLES"] = os.environ.get("CONTRACT_FUZZ_EXAMPLES", "1500")
     run_stack_tests(session, "tests/integration/test_contract_fuzz.py")
 
 
