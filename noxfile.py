@@ -253,7 +253,8 @@ def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
 def run_stack_tests(session: nox.Session, *paths: str) -> None:
     """Run ``paths`` against one shared local deployment, with the client installed."""
     prepare_local_stack(session)
-    install(session, ".", "time-machine")  # the client's real entry point; a clock for expired URLs
+    # the client's real entry point; a clock for expired URLs; the contract fuzzer
+    install(session, ".", "time-machine", "schemathesis")
     session.run("pytest", *PYTEST_STRICT, *pytest_args(session, *paths))
 
 
@@ -267,6 +268,13 @@ def integration(session: nox.Session) -> None:
 def browser(session: nox.Session) -> None:
     """Only the browser tests (Chromium via Playwright) against their own moto deployment."""
     run_stack_tests(session, "tests/browser")
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Contract fuzzing in depth: 1 500 schemathesis cases per operation (over 10 000) on the local stack."""
+    session.env["CONTRACT_FUZZ_EXAMPLES"] = os.environ.get("CONTRACT_FUZZ_EXAMPLES", "1500")
+    run_stack_tests(session, "tests/integration/test_contract_fuzz.py")
 
 
 @nox.session(name="large-upload", default=False)

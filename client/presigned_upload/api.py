@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import requests
 
+from presigned_upload.redact import network_failure, where
+
 
 class ApiError(RuntimeError):
     """The API refused a request; ``status`` and ``code`` come from its error envelope."""
@@ -66,7 +68,8 @@ class UploadApiClient:
         try:
             response = self._session.request(method, f"{self._base_url}{path}", timeout=self._timeout, **kwargs)
         except requests.RequestException as failure:
-            raise ApiError(0, "unreachable", f"could not reach the API at {self._base_url}: {failure}") from None
+            message = f"could not reach the API at {where(self._base_url + path)}: {network_failure(failure)}"
+            raise ApiError(0, "unreachable", message) from None
         if response.status_code >= 400:
             try:
                 envelope = response.json()["error"]

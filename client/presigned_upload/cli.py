@@ -1,21 +1,34 @@
-"""`presigned-upload upload FILE --api URL`: upload a file, print its key, exit 0 (or say why not)."""
+"""`presigned-upload upload FILE --api URL`: upload a file, print its key, exit 0 (or say why not).
+
+The ID token comes from $PRESIGNED_UPLOAD_TOKEN or --token-file, never from the command line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import shlex
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from presigned_upload import __version__
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.redact import scrub
 from presigned_upload.transfer import Confirm, MiB, UploadFailed, UploadOptions, upload_file
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+USAGE = 2
+TOKEN_VARIABLE = "PRESIGNED_UPLOAD_TOKEN"  # noqa: S105 (the name of the variable, not a token)
+
+
+class UsageError(Exception):
+    """The command cannot run as given; the message says why and what to do instead."""
 
 
 class ProgressBar:
@@ -76,7 +89,18 @@ def parser() -> argparse.ArgumentParser:
     upload.add_argument(
         "--state-dir", type=Path, default=Path(".presigned-upload"), help="where --resume state is kept"
     )
-    upload.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra API header")
+    upload.add_argument(
+        "--token-file",
+        type=Path,
+        help=f"a file holding the ID token (default: ${TOKEN_VARIABLE}; never on the command line)",
+    )
+    upload.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME:VALUE",
+        help=f"extra API header such as x-api-key (not Authorization: use ${TOKEN_VARIABLE} or --token-file)",
+    )
     upload.add_argument("--quiet", action="store_true", help="no progress bar")
     upload.add_argument(
         "--yes",
@@ -115,19 +139,76 @@ def resume_command(argv: list[str]) -> str:
     return shlex.join(["presigned-upload", *shown])
 
 
+def api_headers(header_arguments: list[str], token_file: Path | None, environ: dict[str, str]) -> dict[str, str]:
+    """The API headers: ``--header`` values, and the token from ``token_file`` or the environment.
+
+    A token on the command line lands in shell history, in ``ps`` for every user of the machine
+    and in CI logs, so ``--header Authorization:...`` is refused.
+    """
+    headers = {}
+    for header in header_arguments:
+        name, separator, value = header.partition(":")
+        if not separator:
+            name = header.split("=", 1)[0]
+            raise UsageError(f"--header {name.strip()!r}... must be NAME:VALUE")
+        if name.strip().lower() in ("authorization", "proxy-authorization"):
+            raise UsageError(
+                f"a token on the command line is refused (it shows in shell history, process lists and logs); "
+                f"put it in ${TOKEN_VARIABLE} or in a file for --token-file"
+            )
+        headers[name.strip()] = value.strip()
+    if token_file is not None:
+        try:
+            token = token_file.read_text().strip()
+        except OSError as error:
+            raise UsageError(f"cannot read --token-file {token_file}: {error.strerror}") from None
+        if not token:
+            raise UsageError(f"--token-file {token_file} is empty")
+    else:
+        token = environ.get(TOKEN_VARIABLE, "").strip()
+    if token:
+        headers["Authorization"] = token
+    return headers
+
+
+def check_api_url(url: str) -> None:
+    """Refuse an API the token and signed URLs would reach in clear: only https://, or http:// on
+    loopback (127.0.0.0/8, ::1, localhost) for a local stack."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and host and _is_loopback(host):
+        return
+    if parts.scheme == "http":
+        raise UsageError(
+            f"refusing the plain-HTTP API at {host}: the token and the signed URLs would travel in clear; "
+            "use its https:// URL (plain HTTP is allowed on loopback only)"
+        )
+    raise UsageError("--api must be an https:// URL (or http:// on loopback), with the stage: https://…/v1")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     arguments = parser().parse_args(argv)
-    headers = {}
-    for header in arguments.header:
-        name, separator, value = header.partition(":")
-        if not separator:
-            print(f"presigned-upload: --header {header!r} must be NAME:VALUE", file=sys.stderr)
-            return 2
-        headers[name.strip()] = value.strip()
+    try:
+        check_api_url(arguments.api)
+        headers = api_headers(arguments.header, arguments.token_file, dict(os.environ))
+    except UsageError as error:
+        print(f"presigned-upload: {error}", file=sys.stderr)
+        return USAGE
     if not arguments.file.is_file():
         print(f"presigned-upload: {arguments.file} is not a file", file=sys.stderr)
-        return 2
+        return USAGE
     options = UploadOptions(
         multipart_threshold=arguments.multipart_threshold,
         part_size=arguments.part_size,
@@ -143,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         result = upload_file(arguments.file, UploadApiClient(arguments.api, headers=headers), options, bar)
     except (UploadFailed, ApiError) as error:
         bar.finish()
-        print(f"presigned-upload: upload failed: {error}", file=sys.stderr)
+        print(f"presigned-upload: upload failed: {scrub(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         bar.finish()

@@ -49,11 +49,16 @@ def load(file: Path, directory: Path) -> ResumeState | None:
 
 
 def save(state: ResumeState, directory: Path) -> None:
-    """Record ``state`` (atomically: a crash never leaves half a file)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Record ``state`` (atomically: a crash never leaves half a file), readable by its owner only:
+    the file is 0600 and a directory this makes is 0700 (an upload id and key are enough to
+    complete, list or abort someone's upload with their token)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = state_path(Path(state.file), directory)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(state)))
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a leftover temporary file may have had other permissions
+    with os.fdopen(descriptor, "w") as file:
+        file.write(json.dumps(asdict(state)))
     os.replace(temporary, path)
 
 

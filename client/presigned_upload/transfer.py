@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ import requests
 
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.redact import network_failure, scrub, where
 
 MiB = 1024 * 1024
 # Part URLs are signed a few at a time, just before they are used: a page signed up front would
@@ -231,8 +233,9 @@ def _multipart(
             resume_state.save(replace(saved, completion=completion), options.state_dir)
         completed = _complete(api, upload.upload_id, upload.key, completion, size, options)
     except Exception as error:
+        said = str(error) if isinstance(error, (UploadFailed, ApiError)) else network_failure(error)
         raise UploadFailed(
-            f"{error}; the parts sent so far are kept: run again with --resume to send only the rest"
+            f"{scrub(said)}; the parts sent so far are kept: run again with --resume to send only the rest"
         ) from error
     finally:
         stop.set()  # parts still in flight (after Ctrl-C or a failure) stop sending at once
@@ -241,6 +244,13 @@ def _multipart(
     return UploadResult(
         key=completed["key"], size=completed["size"], multipart=True, resumed=upload.resumed, parts_sent=sent
     )
+
+
+def _s3_code(response: requests.Response) -> str:
+    """``, SignatureDoesNotMatch``: S3's error code, the one part of its answer worth showing (the
+    rest may echo the request, its signature included)."""
+    found = re.search(r"<Code>([A-Za-z0-9.]{1,64})</Code>", response.text[:4096])
+    return f", {found.group(1)}" if found else ""
 
 
 def _part_length(number: int, part_size: int, size: int) -> int:
@@ -301,13 +311,13 @@ def _put_with_retries(
         try:
             response = requests.put(url, data=_CountingBody(data, counted, stop), headers=headers, timeout=300)
         except requests.RequestException as error:
-            failure = f"{what} could not be sent: {error}"
+            failure = f"{what} could not be sent to {where(url)}: {network_failure(error)}"
         else:
             if response.status_code < 300:
                 return response
             if response.status_code == 412:
                 raise UploadFailed(f"{what}: an object already exists at this key; nothing was overwritten")
-            failure = f"{what} was refused by S3 (HTTP {response.status_code})"
+            failure = f"{what} was refused by S3 (HTTP {response.status_code}{_s3_code(response)})"
             if response.status_code == 403:
                 raise _UrlRefused(failure)
             if response.status_code not in (408, 429) and response.status_code < 500:

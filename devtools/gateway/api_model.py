@@ -163,7 +163,7 @@ def _template_regex(template: str) -> re.Pattern[str]:
     pattern = ""
     for part in re.split(r"(\{[^}]+\})", template):
         if part.startswith("{") and part.endswith("+}"):
-            pattern += r"(.+)"
+            pattern += r"([\s\S]+)"  # any character, a decoded %0A included
         elif part.startswith("{"):
             pattern += r"([^/]+)"
         else:

@@ -27,7 +27,9 @@ class CognitoVerifier:
 
     issuers: Mapping[str, str]  # issuer URL -> JWKS URL
     audiences: frozenset[str]
-    _keys: dict[str, Any] = field(default_factory=dict)
+    # (issuer, kid) -> key: a key id is only unique within its pool's JWKS, so a token is checked
+    # against the keys of the pool it names, never against a key another pool published.
+    _keys: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def claims(self, authorization: str | None) -> dict[str, str]:
         """The token's claims as strings (API Gateway's form), or :class:`Unauthorized`."""
@@ -55,13 +57,15 @@ class CognitoVerifier:
         return {name: value if isinstance(value, str) else json.dumps(value) for name, value in verified.items()}
 
     def _signing_key(self, issuer: str, kid: Any) -> Any:
-        if kid not in self._keys:
+        if not isinstance(kid, str):
+            raise Unauthorized("a token without a key id")
+        if (issuer, kid) not in self._keys:
             with urllib.request.urlopen(self.issuers[issuer], timeout=10) as response:  # noqa: S310 (moto on loopback)
                 for entry in json.load(response)["keys"]:
-                    self._keys[entry["kid"]] = jwt.PyJWK(entry).key
-        if kid not in self._keys:
-            raise Unauthorized("signed by an unknown key")
-        return self._keys[kid]
+                    self._keys[(issuer, entry["kid"])] = jwt.PyJWK(entry).key
+        if (issuer, kid) not in self._keys:
+            raise Unauthorized("signed by a key its issuer does not publish")
+        return self._keys[(issuer, kid)]
 
 
 def enabled_stage_keys(apigateway: Any, api_id: str, stage: str) -> frozenset[str]:

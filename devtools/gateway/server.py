@@ -1,8 +1,9 @@
 """The HTTP side of the local gateway: requests in, proxy events to the function, answers out.
 
 It answers the way API Gateway REST does: ``/<stage>/<path>`` URLs, 403 "Missing Authentication
-Token" for a route that does not exist, MOCK integrations from their integration responses,
-502 when the function fails or returns a malformed answer, 504 past the function's timeout.
+Token" for a route that does not exist or a method a REST API cannot have (TRACE, QUERY, ...),
+MOCK integrations from their integration responses, 502 when the function fails or returns a
+malformed answer, 504 past the function's timeout.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ BAD_REQUEST = (400, {"message": "Bad Request"})
 BAD_GATEWAY = (502, {"message": "Internal server error"})
 TIMED_OUT = (504, {"message": "Endpoint request timed out"})
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's payload cap
+# The methods a REST API can have (``ANY`` stands for all of them). Any other request method
+# (TRACE, CONNECT, QUERY, made-up ones) matches no method of any resource, so API Gateway answers
+# it as a route it does not have: 403 "Missing Authentication Token", in JSON.
+API_GATEWAY_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
 
 
 @dataclass
@@ -63,6 +68,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up ``do_<METHOD>`` and answers an HTML 501 when there is none; every
+        # method goes through _serve instead, which answers as API Gateway does.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: Any) -> None:
         # Request lines can carry tokens in query strings: keep the console quiet by default.
         pass
@@ -79,7 +91,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         stage, _, rest = url.path.lstrip("/").partition("/")
         path = "/" + unquote(rest) if rest else "/"
-        found = config.api.find(path, self.command) if stage == config.api.stage else None
+        known = stage == config.api.stage and self.command in API_GATEWAY_METHODS
+        found = config.api.find(path, self.command) if known else None
         if found is None:
             self._send_json(*MISSING_TOKEN)
             return

@@ -31,12 +31,16 @@ def stored_sha256(stack: LocalStack, key: str) -> str:
 
 
 def cli(*arguments: str, cwd: Path, auth: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a CI job would run it (`nox -s integration` installs it)."""
-    arguments = (*arguments, *(f"--header={name}:{value}" for name, value in auth.items()))
+    """The installed console script, as a CI job would run it (`nox -s integration` installs it),
+    with the token in its environment variable, never on the command line."""
+    environment = {**os.environ, "PRESIGNED_UPLOAD_TOKEN": auth.get("Authorization", "")}
+    arguments = (*arguments, *(f"--header={name}:{value}" for name, value in auth.items() if name != "Authorization"))
     script = Path(sys.executable).parent / "presigned-upload"
     if not script.is_file():
         pytest.fail(f"{script} is missing: install the client first (pip install .), as nox -s integration does")
-    return subprocess.run([str(script), *arguments], cwd=cwd, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(script), *arguments], cwd=cwd, env=environment, capture_output=True, text=True, check=False
+    )
 
 
 def test_the_client_uploads_17_mib_in_5_mib_parts(

@@ -54,8 +54,9 @@ def test_a_multi_gb_file_lands_whole_with_no_part_sent_twice(
     parts_before = upload_part_requests(stack)
     script = Path(sys.executable).parent / "presigned-upload"
     arguments = [str(script), "upload", str(path), "--api", api_url, "--part-size", PART_SIZE]
-    arguments += [f"--header={name}:{value}" for name, value in auth.items()]
-    result = subprocess.run(arguments, cwd=path.parent, capture_output=True, text=True, check=False)
+    arguments += [f"--header={name}:{value}" for name, value in auth.items() if name != "Authorization"]
+    environment = {**os.environ, "PRESIGNED_UPLOAD_TOKEN": auth.get("Authorization", "")}
+    result = subprocess.run(arguments, cwd=path.parent, env=environment, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip()
 

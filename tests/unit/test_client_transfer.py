@@ -287,7 +287,7 @@ def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
     monkeypatch.chdir(tmp_path)
     argv = [
         "upload", str(big), "--api", API, "--multipart-threshold", "5MiB", "--part-size", "5MiB",
-        "--concurrency", "1", "--header", "Authorization:secret-token", "--quiet",
+        "--concurrency", "1", "--header", "x-api-key:secret-token", "--quiet",
     ]  # fmt: skip
     assert cli.main(argv) == 130
     out, err = capsys.readouterr()
@@ -298,7 +298,7 @@ def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
     assert err.strip() == (
         "presigned-upload: interrupted; to send only the rest, run: presigned-upload upload "
         f"{big} --api {API} --multipart-threshold 5MiB --part-size 5MiB --concurrency 1 "
-        "--header Authorization:... --quiet --resume"
+        "--header x-api-key:... --quiet --resume"
     )
     assert api.completions == 0
     assert puts_per_part()[3] == 0

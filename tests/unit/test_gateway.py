@@ -129,6 +129,8 @@ def test_path_parameters_including_greedy_ones(gateway: RunningGateway) -> None:
     event = echo(gateway, requests.get(f"{gateway.stage_url}/files/a/b%20c.txt", timeout=10))["event"]
     assert event["resource"] == "/files/{key+}"
     assert event["pathParameters"] == {"key": "a/b c.txt"}
+    event = echo(gateway, requests.get(f"{gateway.stage_url}/files/%0Aa/b%0A", timeout=10))["event"]
+    assert event["pathParameters"] == {"key": "\na/b\n"}
 
 
 def test_base64_answers_are_decoded(gateway: RunningGateway) -> None:
@@ -177,6 +179,19 @@ def test_unknown_routes_are_403_missing_authentication_token(gateway: RunningGat
     response = requests.get(f"{gateway.base_url}{path}", timeout=10)
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "QUERY", "PROPFIND", "FOO"])
+@pytest.mark.parametrize("path", ["/v1/echo", "/v1/do/x", "/v1/nope"])
+def test_a_method_api_gateway_does_not_have_is_403_missing_authentication_token_in_json(
+    gateway: RunningGateway, method: str, path: str
+) -> None:
+    # ANY on /echo covers API Gateway's seven methods only: the function never sees these.
+    response = requests.request(method, f"{gateway.base_url}{path}", timeout=10)
+    assert response.status_code == 403
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"message": "Missing Authentication Token"}
+    assert requests.get(f"{gateway.stage_url}/echo", timeout=10).status_code == 200  # the connection lives on
 
 
 def test_mock_integrations_answer_from_their_integration_response(gateway: RunningGateway) -> None:
