@@ -6,6 +6,7 @@ The stack is destroyed and every server stopped when the session ends, even afte
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -50,3 +51,13 @@ def function(stack: LocalStack) -> DeployedFunction:
 def auth(served: ServedStack) -> dict[str, str]:
     """Headers that authenticate as the demo user (an ID token from the local user pool)."""
     return served.auth_headers()
+
+
+def require_capability(capable: bool, what: str, reason: str) -> None:
+    """Go on when the local stack can do what a test needs; else fail in CI (where the project
+    installs everything) and skip with a visible notice on a laptop (the moto S3 fallback)."""
+    if capable:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(f"SKIPPED {what}: {reason}")

@@ -6,18 +6,16 @@ stored, so these tests would prove nothing: they fail in CI and skip, loudly, el
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from devtools.local_stack import LocalStack
+from tests.stack_fixtures import require_capability
 
 
 @pytest.fixture(autouse=True)
 def signature_checking_s3(stack: LocalStack) -> None:
-    if stack.s3.checks_signatures:
-        return
-    message = f"the local stack's S3 is {stack.s3.name}, which checks no signature; this suite needs LocalStack"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(f"SKIPPED conformance: {message}")
+    require_capability(
+        stack.s3.checks_signatures,
+        "conformance",
+        f"the local stack's S3 is {stack.s3.name}, which checks no signature; this suite needs LocalStack",
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 
 import jwt
 import pytest
@@ -18,18 +17,18 @@ import requests
 
 from devtools.local_stack import LocalStack
 from devtools.upload_events import MESSAGE_FIELDS, messages_for_key, owner_prefix
+from tests.stack_fixtures import require_capability
 
 DATA = b"an upload whose completion is announced\n" * 50
 
 
 @pytest.fixture(autouse=True)
 def events_are_delivered(stack: LocalStack) -> None:
-    if stack.s3.delivers_events:
-        return
-    message = f"the local stack's S3 is {stack.s3.name}, which delivers no bucket event to EventBridge"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(f"SKIPPED completion events: {message}")
+    require_capability(
+        stack.s3.delivers_events,
+        "completion events",
+        f"the local stack's S3 is {stack.s3.name}, which delivers no bucket event to EventBridge",
+    )
 
 
 def test_the_rule_matches_object_created_under_the_prefix(stack: LocalStack) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from devtools.local_stack import LocalStack
+from tests.stack_fixtures import require_capability
 
 GiB = 1024 * 1024 * 1024
 SIZE = int(os.environ.get("LARGE_UPLOAD_BYTES", str(2 * GiB)))
@@ -48,8 +49,9 @@ def upload_part_requests(stack: LocalStack) -> int:
 def test_a_multi_gb_file_lands_whole_with_no_part_sent_twice(
     large_file: tuple[Path, str], api_url: str, auth: dict[str, str], stack: LocalStack
 ) -> None:
-    if not stack.s3.checks_signatures:
-        pytest.skip("SKIPPED: needs LocalStack's S3 (its request log counts the parts)")
+    require_capability(
+        stack.s3.checks_signatures, "multi-GB upload", "needs LocalStack's S3: its request log counts the parts"
+    )
     path, sha256 = large_file
     parts_before = upload_part_requests(stack)
     script = Path(sys.executable).parent / "presigned-upload"
