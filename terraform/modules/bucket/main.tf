@@ -1,7 +1,7 @@
 resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_18: server access logs need a second bucket the account owns; CloudTrail S3 data events are the better record, and an account choice
   # checkov:skip=CKV_AWS_144: uploads land in one region; replicating them is a choice about data, not a control
-  # checkov:skip=CKV2_AWS_62: nothing here consumes upload events; add a notification where your pipeline does
+  # checkov:skip=CKV2_AWS_62: completion events are opt-in (enable_events): the events module owns the bucket's notification
   # checkov:skip=CKV_AWS_145: SSE-S3 by default; pass kms_key_arn for SSE-KMS
   # checkov:skip=CKV_AWS_21: versioning is optional (versioning_enabled): keys are never reused, so it only keeps deleted objects
   bucket        = var.bucket_name
