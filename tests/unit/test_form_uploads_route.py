@@ -38,14 +38,16 @@ def test_the_answer_pins_key_type_size_and_status(api: UploadApi) -> None:
     assert status == 201, body
     schema_validator("FormUpload").validate(body)
     assert body["url"] == f"https://{BUCKET}.s3.eu-west-3.amazonaws.com/"
-    assert body["key"].startswith("uploads/") and body["key"].endswith(".png")
+    assert body["key"].startswith("uploads/")
+    assert body["key"].endswith(".png")
     fields = body["fields"]
     assert fields["key"] == body["key"]
     assert fields["Content-Type"] == "image/png"
     assert fields["success_action_status"] == "201"
     assert "x-amz-checksum-sha256" not in fields
     conditions = policy(body)["conditions"]
-    assert {"key": body["key"]} in conditions and {"bucket": BUCKET} in conditions
+    assert {"key": body["key"]} in conditions
+    assert {"bucket": BUCKET} in conditions
     assert {"Content-Type": "image/png"} in conditions
     assert ["content-length-range", 1, MAX_SIZE] in conditions
 
@@ -84,21 +86,31 @@ def test_the_policy_expires_with_the_deployment_s_url_expiry(api: UploadApi) -> 
         ({"content_type": "image/png", "size": 5}, 400, "bad_request"),
         ({}, 400, "bad_request"),
         ({"content_type": "image/png", "sha256": "abc"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://evil.example/"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://app.example.com.evil.example/"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://app.example.com@evil.example/"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "http://app.example.com/"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://app.example.com/#x"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://app.example.com/\"><script>"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "javascript:alert(1)"}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": 5}, 400, "bad_request"),
-        ({"content_type": "image/png", "success_redirect": "https://app.example.com/" + "a" * 2048}, 400, "bad_request"),
     ],
 )
 def test_refusals(api: UploadApi, body: dict[str, Any], status: int, code: str) -> None:
     answer_status, answer = post(api, body)
     assert (answer_status, answer["error"]["code"]) == (status, code), answer
     schema_validator("Error").validate(answer)
+
+
+REFUSED_REDIRECTS = [
+    "https://evil.example/",
+    "https://app.example.com.evil.example/",
+    "https://app.example.com@evil.example/",
+    "http://app.example.com/",
+    "https://app.example.com/#x",
+    'https://app.example.com/"><script>',
+    "javascript:alert(1)",
+    5,
+    "https://app.example.com/" + "a" * 2048,
+]
+
+
+@pytest.mark.parametrize("redirect", REFUSED_REDIRECTS)
+def test_a_redirect_off_the_allowed_origins_is_refused(api: UploadApi, redirect: object) -> None:
+    status, answer = post(api, {"content_type": "image/png", "success_redirect": redirect})
+    assert (status, answer["error"]["code"]) == (400, "bad_request"), answer
 
 
 def test_the_route_is_off_unless_enabled() -> None:

@@ -61,8 +61,14 @@ def botocore_post_at(epoch_seconds: int, client: object, creds: sigv4.Credential
 
 
 def both(
-    bucket: str, region: str, endpoint: str | None, now: int, expiry: int, creds: sigv4.Credentials,
-    key: str, constraints: PostConstraints,
+    bucket: str,
+    region: str,
+    endpoint: str | None,
+    now: int,
+    expiry: int,
+    creds: sigv4.Credentials,
+    key: str,
+    constraints: PostConstraints,
 ) -> tuple[SignedPost, SignedPost]:
     ours = SigV4UploadSigner(
         bucket=bucket,
