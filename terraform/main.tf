@@ -13,6 +13,7 @@ locals {
     ],
     var.enable_legacy_route ? ["/upload-url"] : [],
     var.enable_downloads ? ["/files/{key+}"] : [],
+    var.enable_form_uploads ? ["/uploads/form"] : [],
   )
   create_user_pool = var.authorization == "cognito" && var.existing_user_pool == null
   user_pool_arns = var.authorization != "cognito" ? [] : (
@@ -57,7 +58,9 @@ module "bucket" {
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
   # The bucket policy denies signatures older than the longest URL the function can sign.
   max_url_expiry_seconds = max(var.url_expiry_seconds, var.download_expiry_seconds)
-  tags                   = var.tags
+  # The bucket's CORS allows POST only when forms are enabled.
+  allow_post = var.enable_form_uploads
+  tags       = var.tags
 }
 
 # Before create_bucket the module had no count: keep existing states' bucket where it is.
@@ -119,6 +122,7 @@ module "function" {
     UPLOAD_ALLOWED_AUDIENCES       = join(",", local.user_pool_client_ids)
     UPLOAD_DOWNLOADS_ENABLED       = tostring(var.enable_downloads)
     UPLOAD_DOWNLOAD_EXPIRY_SECONDS = tostring(var.download_expiry_seconds)
+    UPLOAD_FORM_UPLOADS_ENABLED    = tostring(var.enable_form_uploads)
     },
     # Set only with the scan, so a function without it sees no new variable.
     var.enable_malware_scan ? { UPLOAD_MALWARE_SCAN = "guardduty" } : {},

@@ -420,6 +420,13 @@ variable "enable_downloads" {
   nullable    = false
 }
 
+variable "enable_form_uploads" {
+  type        = bool
+  description = "Serve POST /uploads/form: presigned POST policies for plain HTML form uploads (also allows POST in the bucket's CORS rule)."
+  default     = false
+  nullable    = false
+}
+
 variable "download_expiry_seconds" {
   type        = number
   description = "Lifetime of a download URL."

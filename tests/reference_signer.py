@@ -11,7 +11,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from upload_api.s3 import regional_s3_client
-from upload_api.signer import PutConstraints, SignedRequest, attachment, part_headers, put_headers
+from upload_api.signer import (
+    PostConstraints,
+    PutConstraints,
+    SignedPost,
+    SignedRequest,
+    attachment,
+    part_headers,
+    post_form,
+    put_headers,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -68,6 +77,15 @@ class Boto3UploadSigner:
         if content_type is not None:
             params["ResponseContentType"] = content_type
         return self._presign("get_object", params, {}, method="GET", expiry=self._download_expiry_seconds)
+
+    def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
+        fields, conditions = post_form(constraints)
+        signed_at = int(time.time())
+        post = self._client.generate_presigned_post(
+            self._bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=self._expiry_seconds
+        )
+        expires_at = datetime.fromtimestamp(signed_at + self._expiry_seconds, tz=UTC)
+        return SignedPost(url=post["url"], fields=post["fields"], expires_at=expires_at)
 
     def _presign(
         self,

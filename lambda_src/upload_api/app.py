@@ -33,6 +33,7 @@ Response = dict[str, Any]
 Action = Callable[[Request], Response]
 LEGACY_ROUTE = "/upload-url"
 DOWNLOAD_ROUTE = "/files/{key+}"
+FORM_ROUTE = "/uploads/form"
 
 
 class UploadApi:
@@ -47,6 +48,7 @@ class UploadApi:
         self._routes: dict[str, dict[str, Action]] = {
             LEGACY_ROUTE: {"GET": self._legacy_upload_url},
             "/uploads": {"POST": self._create_upload},
+            FORM_ROUTE: {"POST": self._create_form_upload},
             "/uploads/multipart": {"POST": self._create_multipart},
             "/uploads/multipart/{upload_id}": {"DELETE": self._abort_multipart},
             "/uploads/multipart/{upload_id}/parts": {"GET": self._list_parts, "POST": self._sign_parts},
@@ -90,8 +92,10 @@ class UploadApi:
 
     def _routes_for(self, resource: str) -> dict[str, Action]:
         methods = self._routes.get(resource)
-        switched_off = (resource == LEGACY_ROUTE and not self._config.legacy_route_enabled) or (
-            resource == DOWNLOAD_ROUTE and not self._config.downloads_enabled
+        switched_off = (
+            (resource == LEGACY_ROUTE and not self._config.legacy_route_enabled)
+            or (resource == DOWNLOAD_ROUTE and not self._config.downloads_enabled)
+            or (resource == FORM_ROUTE and not self._config.form_uploads_enabled)
         )
         if methods is None or switched_off:
             raise NotFound(f"no route {resource}")
@@ -126,6 +130,16 @@ class UploadApi:
         logger.info(
             "upload signed",
             extra={"key": body["key"], "size": upload.size, "content_type": upload.content_type},
+        )
+        return json_response(201, body)
+
+    def _create_form_upload(self, request: Request) -> Response:
+        prefix = owner_prefix(self._config, request)
+        form = uploads.parse_form_request(request.json_object(), self._config)
+        body = uploads.create_form_upload(form, prefix, self._signer)
+        logger.info(
+            "form upload signed",
+            extra={"key": body["key"], "max_size": form.max_size, "content_type": form.content_type},
         )
         return json_response(201, body)
 

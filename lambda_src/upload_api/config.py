@@ -60,6 +60,7 @@ class Config:
     download_expiry_seconds: int = 60
     allowed_audiences: tuple[str, ...] = ()
     malware_scan: bool = False
+    form_uploads_enabled: bool = False
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -140,6 +141,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         download_expiry_seconds=download_expiry,
         allowed_audiences=audiences,
         malware_scan=_malware_scan(environ),
+        form_uploads_enabled=_flag(environ, "UPLOAD_FORM_UPLOADS_ENABLED"),
     )
 
 

@@ -39,6 +39,26 @@ class SignedRequest:
     expires_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass(frozen=True)
+class PostConstraints:
+    """What a form upload's POST policy binds besides the key: S3 refuses a form that strays."""
+
+    content_type: str
+    max_size: int
+    sha256_base64: str | None = None
+    # S3 answers 201 with XML when None, else 303 to this URL (with bucket, key and etag appended).
+    success_redirect: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedPost:
+    """A presigned form upload: post ``fields`` and then the file (named ``file``) to ``url``."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
 class UploadSigner(Protocol):
     """The narrow interface the request logic depends on."""
 
@@ -64,6 +84,10 @@ class UploadSigner(Protocol):
         when given) and, with ``content_type``, with that Content-Type whatever is stored."""
         ...
 
+    def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
+        """Sign an HTML form upload (a POST policy) of ``key`` that binds ``constraints``."""
+        ...
+
 
 def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
     """The headers a constrained PUT binds, as the client must send them."""
@@ -75,6 +99,21 @@ def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
     if constraints.sha256_base64 is not None:
         headers["x-amz-checksum-sha256"] = constraints.sha256_base64
     return headers
+
+
+def post_form(constraints: PostConstraints) -> tuple[dict[str, str], list[sigv4.Condition]]:
+    """The form fields a POST policy binds, and its conditions: each field exactly, and the size range."""
+    fields = {"Content-Type": constraints.content_type}
+    if constraints.success_redirect is None:
+        fields["success_action_status"] = "201"
+    else:
+        fields["success_action_redirect"] = constraints.success_redirect
+    if constraints.sha256_base64 is not None:
+        fields["x-amz-checksum-algorithm"] = "SHA256"
+        fields["x-amz-checksum-sha256"] = constraints.sha256_base64
+    conditions: list[sigv4.Condition] = [{name: value} for name, value in fields.items()]
+    conditions.append(["content-length-range", 1, constraints.max_size])
+    return fields, conditions
 
 
 def part_headers(sha256_base64: str | None, content_length: int | None) -> dict[str, str]:
@@ -152,6 +191,7 @@ class SigV4UploadSigner:
         endpoint_url: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self._bucket = bucket
         self._region = region
         self._expiry_seconds = expiry_seconds
         self._download_expiry_seconds = download_expiry_seconds
@@ -190,17 +230,40 @@ class SigV4UploadSigner:
             params.append(("response-content-type", content_type))
         return self._presign("GET", key, params, {}, self._download_expiry_seconds)
 
-    def _presign(
-        self, method: str, key: str, params: list[tuple[str, str]], headers: dict[str, str], expires: int
-    ) -> SignedRequest:
-        # One reading of the clock is both X-Amz-Date and the start of expires_at, so the URL works
-        # until exactly the expires_at we promise (unless the credentials end first).
+    def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
+        fields, conditions = post_form(constraints)
+        now, credentials = self._signing_now()
+        signed = sigv4.presign_post(
+            bucket=self._bucket,
+            key=key,
+            region=self._region,
+            credentials=credentials,
+            now=now,
+            expires=self._expiry_seconds,
+            fields=fields,
+            conditions=conditions,
+            derived_key=self._key,
+        )
+        expires_at = datetime.fromtimestamp(now + self._expiry_seconds, tz=UTC)
+        return SignedPost(url=sigv4.post_url(self._endpoint), fields=signed, expires_at=expires_at)
+
+    def _signing_now(self) -> tuple[int, Credentials]:
+        """The moment of signing (one reading of the clock) and the credentials, with the derived key
+        for that day cached."""
         now = int(self._clock())
         credentials = self._credentials()
         datestamp = sigv4.amz_date(now)[:8]
         if self._key_for != (credentials.secret_key, datestamp):
             self._key = sigv4.signing_key(credentials.secret_key, datestamp, self._region)
             self._key_for = (credentials.secret_key, datestamp)
+        return now, credentials
+
+    def _presign(
+        self, method: str, key: str, params: list[tuple[str, str]], headers: dict[str, str], expires: int
+    ) -> SignedRequest:
+        # One reading of the clock is both X-Amz-Date and the start of expires_at, so the URL works
+        # until exactly the expires_at we promise (unless the credentials end first).
+        now, credentials = self._signing_now()
         url = sigv4.presign(
             method=method,
             endpoint=self._endpoint,

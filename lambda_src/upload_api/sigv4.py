@@ -1,4 +1,4 @@
-"""SigV4 query-string signing (presigned URLs) for S3, on the standard library alone.
+"""SigV4 query-string signing (presigned URLs) and POST policies for S3, on the standard library alone.
 
 Pure functions over plain data: the endpoint a bucket is reached at, the canonical request, the
 string to sign, the signing key and the signature. Nothing here reads the clock, the environment
@@ -9,12 +9,18 @@ The output is byte-for-byte what botocore's ``S3SigV4QueryAuth`` makes with the 
 regional us-east-1), including botocore's S3 endpoint rules for the bucket names
 :func:`upload_api.config.load_config` accepts; ``tests/unit/test_sigv4_equivalence.py`` proves it
 on generated inputs. Specification: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+
+:func:`presign_post` makes the fields of an HTML form upload (a SigV4-signed POST policy) as
+botocore's ``generate_presigned_post`` makes them, byte for byte (``tests/unit/test_sigv4_post_equivalence.py``).
+Specification: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,6 +34,8 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 _QUERY_SAFE = "-_.~"
 # In a key's path, '/' separates nothing for S3 but is kept as is (botocore's greedy label).
 _PATH_SAFE = "/~"
+# A POST policy's expiration (ISO 8601, UTC, whole seconds), as botocore writes it.
+POLICY_EXPIRATION = "%Y-%m-%dT%H:%M:%SZ"
 
 # botocore's partitions.json (pinned botocore), in its order: the first whose region regex
 # matches gives the DNS suffix; no match falls back to the first ("aws"). The partitions' lists of
@@ -221,3 +229,52 @@ def presign(
         derived_key = signing_key(credentials.secret_key, timestamp[:8], region)
     signed = signature(derived_key, string_to_sign(timestamp, scope, request))
     return f"{endpoint.origin}{path}?{'&'.join(query)}&X-Amz-Signature={signed}"
+
+
+# A POST policy condition: {"field": "exact value"} or ["content-length-range", min, max] and the like.
+Condition = dict[str, str] | list[str | int]
+
+
+def post_url(endpoint: Endpoint) -> str:
+    """Where a form upload is posted: the bucket's root (botocore's URL: no trailing slash when path-style)."""
+    return f"{endpoint.origin}{endpoint.path_prefix or '/'}"
+
+
+def post_policy(expiration: int, conditions: list[Condition]) -> str:
+    """The base64 of the policy document, built deterministically: ``expiration`` then ``conditions``
+    in the order given, JSON as Python's default ``json.dumps`` writes it (botocore's formatting)."""
+    document = {"expiration": time.strftime(POLICY_EXPIRATION, time.gmtime(expiration)), "conditions": conditions}
+    return base64.b64encode(json.dumps(document).encode()).decode()
+
+
+def presign_post(
+    *,
+    bucket: str,
+    key: str,
+    region: str,
+    credentials: Credentials,
+    now: int,
+    expires: int,
+    fields: dict[str, str],
+    conditions: list[Condition],
+    derived_key: bytes | None = None,
+) -> dict[str, str]:
+    """The form fields of a POST of ``key`` to ``bucket``, signed at ``now`` for ``expires`` seconds.
+
+    ``fields`` are the form's own fields (each needs a condition); ``conditions`` are the policy's.
+    The policy pins, after them, the bucket, the exact key and the signing fields. The fields come
+    back in the order the form must send them (the file goes after all of them).
+    """
+    timestamp = amz_date(now)
+    credential = f"{credentials.access_key}/{credential_scope(timestamp[:8], region)}"
+    signing = {"x-amz-algorithm": ALGORITHM, "x-amz-credential": credential, "x-amz-date": timestamp}
+    if credentials.token is not None:
+        signing["x-amz-security-token"] = credentials.token
+    policy = post_policy(
+        now + expires,
+        [*conditions, {"bucket": bucket}, {"key": key}, *({name: value} for name, value in signing.items())],
+    )
+    if derived_key is None:
+        derived_key = signing_key(credentials.secret_key, timestamp[:8], region)
+    # The string to sign of a POST is the base64 policy itself.
+    return {**fields, "key": key, **signing, "policy": policy, "x-amz-signature": signature(derived_key, policy)}

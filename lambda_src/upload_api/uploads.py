@@ -12,12 +12,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from upload_api.config import Config
 from upload_api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from upload_api.signer import PutConstraints, SignedRequest, UploadSigner
+from upload_api.signer import PostConstraints, PutConstraints, SignedRequest, UploadSigner
 
 _UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
+_FORM_FIELDS = {"content_type", "filename", "max_size", "sha256", "success_redirect"}
+MAX_REDIRECT_LENGTH = 2048
+# A redirect URL is printable ASCII without spaces, quotes, angle brackets or backslashes: it goes
+# into a form field and S3's Location header as it is.
+_REDIRECT = re.compile(r"https?://[!#-&(-;=?-\[\]-~]+")
 # type/subtype with optional parameters, e.g. "text/plain; charset=utf-8" (RFC 9110 tokens).
 # Only spaces separate parameters, and a quoted value holds printable ASCII: the value
 # becomes a signed header, where a line break or exotic whitespace has no business.
@@ -64,6 +70,56 @@ def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
         sha256_base64=None if sha256 is None else parse_sha256(sha256),
         filename=parse_filename(body.get("filename")),
     )
+
+
+@dataclass(frozen=True)
+class FormUploadRequest:
+    """A validated ``POST /uploads/form`` body."""
+
+    content_type: str
+    max_size: int
+    sha256_base64: str | None
+    filename: str | None
+    success_redirect: str | None
+
+
+def parse_form_request(body: dict[str, Any], config: Config) -> FormUploadRequest:
+    """Validate a ``POST /uploads/form`` body: the rules of ``POST /uploads``, with ``max_size``
+    (optional, the deployment's maximum when absent) instead of an exact size."""
+    unknown = sorted(set(body) - _FORM_FIELDS)
+    if unknown:
+        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_FORM_FIELDS))}")
+
+    content_type = parse_content_type(body.get("content_type"))
+    max_size = body.get("max_size")
+    max_size = config.max_size_bytes if max_size is None else parse_size(max_size, config.max_size_bytes, "max_size")
+    if not content_type_allowed(content_type, config.allowed_content_types):
+        raise UnsupportedMediaType(refused_type_message(content_type, config))
+    sha256 = body.get("sha256")
+    return FormUploadRequest(
+        content_type=content_type,
+        max_size=max_size,
+        sha256_base64=None if sha256 is None else parse_sha256(sha256),
+        filename=parse_filename(body.get("filename")),
+        success_redirect=parse_redirect(body.get("success_redirect"), config.allowed_origins),
+    )
+
+
+def parse_redirect(value: Any, allowed_origins: tuple[str, ...]) -> str | None:
+    """An optional URL on one of the deployment's allowed origins (S3 sends the browser there)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_REDIRECT_LENGTH or not _REDIRECT.fullmatch(value):
+        raise BadRequest(
+            f"success_redirect must be an http(s) URL of at most {MAX_REDIRECT_LENGTH} printable ASCII characters"
+        )
+    parts = urlsplit(value)
+    if f"{parts.scheme}://{parts.netloc}" not in allowed_origins or parts.fragment:
+        raise BadRequest(
+            "success_redirect must be a URL on one of the deployment's allowed origins "
+            f"({', '.join(allowed_origins)}), without a fragment"
+        )
+    return value
 
 
 def refused_type_message(content_type: str, config: Config) -> str:
@@ -127,6 +183,21 @@ def create_upload(request: UploadRequest, prefix: str, signer: UploadSigner) -> 
     }
 
 
+def create_form_upload(request: FormUploadRequest, prefix: str, signer: UploadSigner) -> dict[str, Any]:
+    """Sign a POST policy for a new key under ``prefix``: the ``201`` body of ``POST /uploads/form``."""
+    key, _ = new_key(prefix, request.filename)
+    signed = signer.sign_post(
+        key,
+        PostConstraints(
+            content_type=request.content_type,
+            max_size=request.max_size,
+            sha256_base64=request.sha256_base64,
+            success_redirect=request.success_redirect,
+        ),
+    )
+    return {"url": signed.url, "fields": signed.fields, "key": key, "expires_at": iso8601(signed.expires_at)}
+
+
 def legacy_upload_url(prefix: str, signer: UploadSigner) -> dict[str, Any]:
     """The seed's answer, ``{"PUT_URL", "UUID"}``: a PUT URL that binds only the key."""
     key, upload_id = new_key(prefix)
@@ -149,17 +220,17 @@ def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def parse_size(value: Any, maximum: int) -> int:
+def parse_size(value: Any, maximum: int, name: str = "size") -> int:
     """A size from 1 to ``maximum`` bytes: :class:`BadRequest`, or :class:`PayloadTooLarge` above it."""
     if value is None:
-        raise BadRequest("size is required")
+        raise BadRequest(f"{name} is required")
     # bool is an int subclass in Python; JSON true is not a size.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest("size must be a whole number of bytes")
+        raise BadRequest(f"{name} must be a whole number of bytes")
     if value < 1:
-        raise BadRequest("size must be at least 1 byte")
+        raise BadRequest(f"{name} must be at least 1 byte")
     if value > maximum:
-        raise PayloadTooLarge(f"size {value} is over the maximum of {maximum} bytes")
+        raise PayloadTooLarge(f"{name} {value} is over the maximum of {maximum} bytes")
     return value
 
 

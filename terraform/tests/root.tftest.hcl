@@ -56,6 +56,7 @@ run "the_function_gets_its_whole_configuration" {
       UPLOAD_ALLOWED_AUDIENCES        = "test0app0client0id"
       UPLOAD_DOWNLOADS_ENABLED        = "false"
       UPLOAD_DOWNLOAD_EXPIRY_SECONDS  = "60"
+      UPLOAD_FORM_UPLOADS_ENABLED     = "false"
     })
     error_message = "The function's environment must carry the whole configuration, with the seed's route off."
   }
@@ -460,6 +461,38 @@ run "downloads_and_api_keys_when_asked" {
   assert {
     condition     = contains(module.api.routes, "/files/{key+}") && module.function.environment["UPLOAD_DOWNLOADS_ENABLED"] == "true"
     error_message = "enable_downloads routes GET /files/{key+} and tells the function."
+  }
+}
+
+run "form_uploads_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = !contains(module.api.routes, "/uploads/form") && module.function.environment["UPLOAD_FORM_UPLOADS_ENABLED"] == "false"
+    error_message = "POST /uploads/form is opt-in: no route, and the function keeps it switched off."
+  }
+
+  assert {
+    condition     = !contains(module.bucket[0].cors_allowed_methods, "POST")
+    error_message = "The bucket's CORS allows POST only when forms are enabled."
+  }
+}
+
+run "form_uploads_when_asked" {
+  command = plan
+
+  variables {
+    enable_form_uploads = true
+  }
+
+  assert {
+    condition     = contains(module.api.routes, "/uploads/form") && module.function.environment["UPLOAD_FORM_UPLOADS_ENABLED"] == "true"
+    error_message = "enable_form_uploads routes POST /uploads/form and tells the function."
+  }
+
+  assert {
+    condition     = contains(module.bucket[0].cors_allowed_methods, "POST")
+    error_message = "The bucket's CORS allows POST only when forms are enabled."
   }
 }
 

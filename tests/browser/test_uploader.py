@@ -51,6 +51,31 @@ def test_a_file_of_a_few_mib_lands_with_the_same_sha256_and_type(page: Page, ser
     assert key.endswith(".png")
 
 
+def test_a_plain_html_form_sends_the_file_and_s3_redirects_back_with_the_key(page: Page, served: ServedStack) -> None:
+    data = b"sent by a native form submission\n" * 100
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    open_signed_in(page, served)
+    page.set_input_files("#post-form-file", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": data}])
+    expect(page.locator("#post-form-submit")).to_be_enabled()
+    # The file input is the form's last field, after every field of the policy.
+    names = page.eval_on_selector_all("#post-form input", "inputs => inputs.map(input => input.name)")
+    assert names[-1] == "file"
+    assert {"policy", "x-amz-signature", "key", "Content-Type"} <= set(names)
+    action = page.locator("#post-form").get_attribute("action")
+    page.click("#post-form-submit")
+
+    expect(page.locator("#form-result")).to_be_visible(timeout=60_000)
+    assert action in posts  # the browser itself posted the form to S3
+    key = page.locator("#form-result-key").inner_text()
+    assert page.url.startswith(served.page_url)
+    assert "uploaded=form" in page.url
+    stored = served.stack.client("s3").get_object(Bucket=served.stack.outputs["bucket_name"], Key=key)
+    assert stored["Body"].read() == data
+    assert stored["ContentType"] == "text/plain"
+    assert key.endswith(".txt")
+
+
 def test_a_refused_content_type_shows_its_error(page: Page, served: ServedStack) -> None:
     open_signed_in(page, served)
     choose_file(page, "tool.exe", "application/x-msdownload", b"MZ" + b"\0" * 100)

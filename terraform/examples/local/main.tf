@@ -33,6 +33,9 @@ module "uploads" {
   # `make serve` creates a demo user. Downloads are on so the whole API can be tried.
   authorization    = "cognito"
   enable_downloads = true
+
+  # POST /uploads/form: the uploader page's plain HTML form.
+  enable_form_uploads = true
   # The demo user signs in with USER_PASSWORD_AUTH (the uploader page and `make serve`); a real
   # app signs in with SRP. The pool is thrown away with the stack, so no deletion protection.
   allow_password_auth           = true

@@ -17,3 +17,8 @@ output "bucket_regional_domain_name" {
   description = "Regional domain name of the bucket (<bucket>.s3.<region>.amazonaws.com)."
   value       = aws_s3_bucket.this.bucket_regional_domain_name
 }
+
+output "cors_allowed_methods" {
+  description = "Methods the bucket's CORS rule allows browsers (PUT; POST too with allow_post)."
+  value       = local.cors_allowed_methods
+}

@@ -2,6 +2,9 @@
 // S3. Large files: POST /uploads/multipart, parts PUT in parallel with retries, then complete
 // (repeated on a timeout or 5xx); the upload id is kept in localStorage so choosing the same
 // file again resumes it, and never sends stored bytes again without asking.
+// The plain HTML form (#post-form) is the other way: POST /uploads/form answers a presigned POST
+// policy, script fills the form's hidden fields, and the browser's own form submission sends the
+// bytes to S3, which redirects back here with the key.
 // Plain JavaScript, no build step. config.json next to this page names the API.
 "use strict";
 
@@ -21,7 +24,16 @@ const elements = {
   error: document.getElementById("error"),
   result: document.getElementById("result"),
   resultKey: document.getElementById("result-key"),
+  postForm: document.getElementById("post-form"),
+  postFormFields: document.getElementById("post-form-fields"),
+  postFormFile: document.getElementById("post-form-file"),
+  postFormSubmit: document.getElementById("post-form-submit"),
+  formStatus: document.getElementById("form-status"),
+  formResult: document.getElementById("form-result"),
+  formResultKey: document.getElementById("form-result-key"),
 };
+// The mark S3's redirect brings back (S3 appends bucket, key and etag to it).
+const FORM_DONE_PARAM = "uploaded";
 
 const DEFAULTS = {
   multipart_threshold: 8 * 1024 * 1024, // from this size on, parts
@@ -442,6 +454,47 @@ function requireSignIn(required) {
   elements.signInForm.hidden = !required;
   elements.input.disabled = required;
   elements.button.disabled = required || chosenFile === null;
+  elements.postFormFile.disabled = required;
+  if (required) elements.postFormSubmit.disabled = true;
+}
+
+// Ask the API for a form whose policy fits the chosen file, and fill the form with its fields
+// (hidden inputs, before the file input: S3 wants the file last).
+async function prepareForm(file) {
+  elements.postFormSubmit.disabled = true;
+  elements.postFormFields.replaceChildren();
+  elements.formStatus.textContent = "";
+  if (!file) return;
+  const here = new URL(window.location.href);
+  const back = `${here.origin}${here.pathname}?${FORM_DONE_PARAM}=form`;
+  try {
+    const form = await callApi(await loadConfig(), "POST", "/uploads/form", {
+      content_type: file.type || "application/octet-stream",
+      filename: file.name,
+      max_size: Math.max(file.size, 1),
+      success_redirect: back,
+    });
+    for (const [name, value] of Object.entries(form.fields)) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      elements.postFormFields.append(input);
+    }
+    elements.postForm.action = form.url;
+    elements.postFormSubmit.disabled = false;
+    elements.formStatus.textContent = `Ready to send ${file.name} as ${form.key}.`;
+  } catch (error) {
+    elements.formStatus.textContent = error.message;
+  }
+}
+
+// Back from S3's redirect: show the key it stored.
+function showFormResult() {
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has(FORM_DONE_PARAM) || !params.get("key")) return;
+  elements.formResultKey.textContent = params.get("key");
+  elements.formResult.hidden = false;
 }
 
 elements.signInForm.addEventListener("submit", async (event) => {
@@ -459,6 +512,8 @@ elements.signInForm.addEventListener("submit", async (event) => {
 });
 
 loadConfig().then((config) => requireSignIn(Boolean(config.cognito) && !idToken)).catch(() => {});
+showFormResult();
+elements.postFormFile.addEventListener("change", () => prepareForm(elements.postFormFile.files[0]));
 
 elements.input.addEventListener("change", () => choose(elements.input.files[0]));
 elements.form.addEventListener("submit", (event) => {
