@@ -114,15 +114,19 @@ class Worker:
 
     def _read_message(self, deadline: float) -> dict[str, Any]:
         assert self._process.stdout is not None
-        descriptor = self._process.stdout.fileno()
         while "\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WorkerTimedOut("the function ran past its timeout")
-            readable, _, _ = select.select([descriptor], [], [], remaining)
-            if not readable:
+            try:
+                descriptor = self._process.stdout.fileno()
+                readable, _, _ = select.select([descriptor], [], [], remaining)
+                chunk = os.read(descriptor, 65536).decode() if readable else None
+            except (OSError, ValueError) as exc:
+                # The pool was closed (its workers stopped) while this request waited on one.
+                raise WorkerCrashed(f"the worker was stopped: {exc}") from None
+            if chunk is None:
                 continue
-            chunk = os.read(descriptor, 65536).decode()
             if not chunk:
                 raise WorkerCrashed(f"the worker exited with code {self._process.wait()}")
             self._buffer += chunk
