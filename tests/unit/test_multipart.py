@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +16,7 @@ from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
 from upload_api.errors import BadRequest, NotFound
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
-from upload_api.multipart_store import StoredObject, StoredPart
+from upload_api.multipart_store import Boto3MultipartStore, StoredObject, StoredPart
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -440,3 +441,42 @@ def test_a_completion_that_loses_a_race_with_its_repeat_answers_200() -> None:
     store = RacedStore(3, 5 * MiB)
     status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={**completion(3), "size": 15 * MiB})
     assert (status, done) == (200, {"key": planned_key(3), "etag": '"abc123-3"', "size": 15 * MiB})
+
+
+@pytest.mark.parametrize("route", [PARTS, COMPLETE])
+def test_a_body_over_one_mib_on_the_parts_and_complete_routes_is_413(route: str) -> None:
+    store = FakeStore(0, 5 * MiB)
+    padding = "x" * (1024 * 1024)  # with the rest of the body, just over the 1 MiB these routes take
+    raw = json.dumps({"key": planned_key(3), "part_numbers": [1], "padding": padding})
+    status, answer = call(fake_api(store), "POST", route, "fake-upload", raw_body=raw)
+    assert status == 413, answer
+    assert answer["error"]["code"] == "too_large"
+    assert store.calls == []  # refused before any call to S3
+
+
+def test_a_body_just_under_one_mib_is_read() -> None:
+    parts = [{"part_number": n, "etag": f'"{"e" * 32}-{n}"'} for n in range(1, 10_001)]
+    raw = json.dumps({"key": planned_key(10_000), "parts": parts})
+    assert len(raw) < 1024 * 1024
+    status, answer = call(fake_api(FakeStore(0, 5 * MiB)), "POST", COMPLETE, "fake-upload", raw_body=raw)
+    assert status == 400  # read and checked (the fake S3 holds no part), not refused for its size
+    assert "is not in S3" in answer["error"]["message"]
+
+
+def test_the_store_follows_every_page_of_listparts(api: UploadApi, s3: Any) -> None:
+    upload = create(api, size=11 * MiB, part_size=5 * MiB)
+    put_parts(upload, b"z" * 11 * MiB)
+    pages: list[int] = []
+
+    class OnePartPerPage:
+        """S3 answers ListParts in pages of at most 1 000 parts; this S3 in pages of one."""
+
+        def list_parts(self, **kwargs: Any) -> Any:
+            page = s3.list_parts(**{**kwargs, "MaxParts": 1})
+            pages.append(len(page.get("Parts", [])))
+            return page
+
+    store = Boto3MultipartStore(bucket=BUCKET, client=lambda: OnePartPerPage())  # type: ignore[arg-type, return-value]
+    held = store.describe(upload["key"], upload["upload_id"])
+    assert [(part.part_number, part.size) for part in held] == [(1, 5 * MiB), (2, 5 * MiB), (3, MiB)]
+    assert pages == [1, 1, 1]
