@@ -33,6 +33,7 @@ ENVIRONMENT = {
     "UPLOAD_MAX_SIZE_BYTES": "1048576",
     "UPLOAD_ALLOWED_CONTENT_TYPES": "text/plain",
     "UPLOAD_ALLOWED_ORIGINS": "http://127.0.0.1:8080",
+    "UPLOAD_AUTH_MODE": "none",
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
     "AWS_REGION": "eu-west-1",

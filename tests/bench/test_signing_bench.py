@@ -39,6 +39,7 @@ ENVIRONMENT = {
     "UPLOAD_MAX_MULTIPART_SIZE_BYTES": str(10_000 * 5 * 1024 * 1024),
     "UPLOAD_ALLOWED_CONTENT_TYPES": "text/plain,video/*",
     "UPLOAD_ALLOWED_ORIGINS": "https://app.example.com",
+    "UPLOAD_AUTH_MODE": "none",
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
     "AWS_REGION": "eu-west-1",
