@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from upload_api.config import Config
-from upload_api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from upload_api.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from upload_api.signer import PostConstraints, PutConstraints, SignedRequest, UploadSigner
 
 _UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
@@ -114,10 +114,13 @@ def parse_redirect(value: Any, allowed_origins: tuple[str, ...]) -> str | None:
             f"success_redirect must be an http(s) URL of at most {MAX_REDIRECT_LENGTH} printable ASCII characters"
         )
     parts = urlsplit(value)
-    if f"{parts.scheme}://{parts.netloc}" not in allowed_origins or parts.fragment:
-        raise BadRequest(
-            "success_redirect must be a URL on one of the deployment's allowed origins "
-            f"({', '.join(allowed_origins)}), without a fragment"
+    if parts.fragment:
+        raise BadRequest("success_redirect must not have a fragment: S3 appends the upload's key to its query")
+    if f"{parts.scheme}://{parts.netloc}" not in allowed_origins:
+        # Well formed, but this deployment does not send browsers there: refused, like a CORS
+        # preflight from an origin that is not allowed.
+        raise Forbidden(
+            f"success_redirect must be a URL on one of the deployment's allowed origins ({', '.join(allowed_origins)})"
         )
     return value
 

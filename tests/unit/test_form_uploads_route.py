@@ -94,11 +94,15 @@ def test_refusals(api: UploadApi, body: dict[str, Any], status: int, code: str) 
     schema_validator("Error").validate(answer)
 
 
-REFUSED_REDIRECTS = [
+# Well-formed URLs whose origin the deployment does not allow: 403, as a foreign CORS preflight.
+FOREIGN_REDIRECTS = [
     "https://evil.example/",
     "https://app.example.com.evil.example/",
     "https://app.example.com@evil.example/",
     "http://app.example.com/",
+]
+# Not a usable redirect at all: 400.
+MALFORMED_REDIRECTS = [
     "https://app.example.com/#x",
     'https://app.example.com/"><script>',
     "javascript:alert(1)",
@@ -107,8 +111,14 @@ REFUSED_REDIRECTS = [
 ]
 
 
-@pytest.mark.parametrize("redirect", REFUSED_REDIRECTS)
+@pytest.mark.parametrize("redirect", FOREIGN_REDIRECTS)
 def test_a_redirect_off_the_allowed_origins_is_refused(api: UploadApi, redirect: object) -> None:
+    status, answer = post(api, {"content_type": "image/png", "success_redirect": redirect})
+    assert (status, answer["error"]["code"]) == (403, "forbidden"), answer
+
+
+@pytest.mark.parametrize("redirect", MALFORMED_REDIRECTS)
+def test_a_malformed_redirect_is_400(api: UploadApi, redirect: object) -> None:
     status, answer = post(api, {"content_type": "image/png", "success_redirect": redirect})
     assert (status, answer["error"]["code"]) == (400, "bad_request"), answer
 
