@@ -52,38 +52,31 @@ locals {
   # s3:signatureAge is in milliseconds: the longest URL lifetime plus five minutes of clock skew.
   max_signature_age_ms = (var.max_url_expiry_seconds + 300) * 1000
   cors_allowed_methods = var.allow_post ? ["PUT", "POST"] : ["PUT"]
+
+  bucket_denies = concat(
+    # A URL replayed after its expiry is refused by SigV4 already; this also refuses one signed
+    # with a longer expiry than the service ever gives (someone else's signing code, a leaked
+    # credential), whatever X-Amz-Expires it claims.
+    [{
+      sid      = "DenySignaturesOlderThanTheLongestExpiry"
+      test     = "NumericGreaterThan"
+      variable = "s3:signatureAge"
+      value    = tostring(local.max_signature_age_ms)
+    }],
+    var.enforce_tls ? [
+      { sid = "DenyInsecureTransport", test = "Bool", variable = "aws:SecureTransport", value = "false" },
+      { sid = "DenyTlsOlderThan12", test = "NumericLessThan", variable = "s3:TlsVersion", value = "1.2" },
+    ] : [],
+  )
 }
 
 data "aws_iam_policy_document" "this" {
-  # A URL replayed after its expiry is refused by SigV4 already; this also refuses one signed
-  # with a longer expiry than the service ever gives (someone else's signing code, a leaked
-  # credential), whatever X-Amz-Expires it claims.
-  statement {
-    sid     = "DenySignaturesOlderThanTheLongestExpiry"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this.arn,
-      "${aws_s3_bucket.this.arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "NumericGreaterThan"
-      variable = "s3:signatureAge"
-      values   = [tostring(local.max_signature_age_ms)]
-    }
-  }
-
+  # Each statement denies every request to the bucket that meets one condition.
   dynamic "statement" {
-    for_each = var.enforce_tls ? [1] : []
+    for_each = local.bucket_denies
 
     content {
-      sid     = "DenyInsecureTransport"
+      sid     = statement.value.sid
       effect  = "Deny"
       actions = ["s3:*"]
       resources = [
@@ -97,34 +90,9 @@ data "aws_iam_policy_document" "this" {
       }
 
       condition {
-        test     = "Bool"
-        variable = "aws:SecureTransport"
-        values   = ["false"]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.enforce_tls ? [1] : []
-
-    content {
-      sid     = "DenyTlsOlderThan12"
-      effect  = "Deny"
-      actions = ["s3:*"]
-      resources = [
-        aws_s3_bucket.this.arn,
-        "${aws_s3_bucket.this.arn}/*",
-      ]
-
-      principals {
-        type        = "*"
-        identifiers = ["*"]
-      }
-
-      condition {
-        test     = "NumericLessThan"
-        variable = "s3:TlsVersion"
-        values   = ["1.2"]
+        test     = statement.value.test
+        variable = statement.value.variable
+        values   = [statement.value.value]
       }
     }
   }
