@@ -7,7 +7,6 @@ The reference the hand-written signer (:mod:`upload_api.sigv4`) is proven equal 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from upload_api.s3 import regional_s3_client
@@ -84,8 +83,7 @@ class Boto3UploadSigner:
         post = self._client.generate_presigned_post(
             self._bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=self._expiry_seconds
         )
-        expires_at = datetime.fromtimestamp(signed_at + self._expiry_seconds, tz=UTC)
-        return SignedPost(url=post["url"], fields=post["fields"], expires_at=expires_at)
+        return SignedPost(url=post["url"], fields=post["fields"], expires_at=signed_at + self._expiry_seconds)
 
     def _presign(
         self,
@@ -101,5 +99,4 @@ class Boto3UploadSigner:
         # later, so the real expiry is never earlier than the expires_at we promise.
         signed_at = int(time.time())
         url = self._client.generate_presigned_url(operation, Params=params, ExpiresIn=seconds, HttpMethod=method)
-        expires_at = datetime.fromtimestamp(signed_at + seconds, tz=UTC)
-        return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at)
+        return SignedRequest(method=method, url=url, headers=headers, expires_at=signed_at + seconds)

@@ -1,18 +1,16 @@
-"""Routing: from a proxy event to a proxy response, with every error mapped in one place."""
+"""Routing: from a proxy event to a proxy response, with every error mapped in one place.
+
+The multipart and download logic load on their routes' first request, so a cold ``POST /uploads``
+pays for neither (README, "Signing without the SDK").
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import Any
-
-from upload_api import downloads, uploads
-from upload_api.config import Config
+from upload_api import uploads
 from upload_api.errors import ApiError, BadRequest, Forbidden, MethodNotAllowed, NotFound
-from upload_api.events import Request, parse_event
+from upload_api.events import parse_event
 from upload_api.identity import owner_prefix
-from upload_api.multipart import MultipartUploads
-from upload_api.multipart_store import MultipartStore
+from upload_api.log import get_logger
 from upload_api.responses import (
     CORS_ALLOW_HEADERS,
     CORS_MAX_AGE_SECONDS,
@@ -22,15 +20,26 @@ from upload_api.responses import (
     internal_error_response,
     json_response,
 )
-from upload_api.signer import UploadSigner
 
-logger = logging.getLogger(__name__)
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from upload_api.config import Config
+    from upload_api.events import Request
+    from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.multipart import MultipartUploads
+
+    Response = dict[str, Any]
+    Action = Callable[[Request], Response]
+
+logger = get_logger(__name__)
 
 # Completing 10 000 parts takes about 700 KB of JSON; a page of 1 000 digests about 50 KB.
 MULTIPART_BODY_BYTES = 1024 * 1024
 
-Response = dict[str, Any]
-Action = Callable[[Request], Response]
 LEGACY_ROUTE = "/upload-url"
 DOWNLOAD_ROUTE = "/files/{key+}"
 FORM_ROUTE = "/uploads/form"
@@ -43,7 +52,7 @@ class UploadApi:
         self._config = config
         self._signer = signer
         self._store = store
-        self._multipart = MultipartUploads(config, signer, store)
+        self._multipart_uploads: MultipartUploads | None = None
         # resource path template -> method -> action; must equal the OpenAPI document (a test checks).
         self._routes: dict[str, dict[str, Action]] = {
             LEGACY_ROUTE: {"GET": self._legacy_upload_url},
@@ -55,6 +64,15 @@ class UploadApi:
             "/uploads/multipart/{upload_id}/complete": {"POST": self._complete_multipart},
             DOWNLOAD_ROUTE: {"GET": self._download},
         }
+
+    @property
+    def _multipart(self) -> MultipartUploads:
+        """The multipart routes' logic, imported and built on their first request."""
+        if self._multipart_uploads is None:
+            from upload_api.multipart import MultipartUploads
+
+            self._multipart_uploads = MultipartUploads(self._config, self._signer, self._store)
+        return self._multipart_uploads
 
     @property
     def routes(self) -> dict[str, tuple[str, ...]]:
@@ -182,6 +200,8 @@ class UploadApi:
         return empty_response(204, {})
 
     def _download(self, request: Request) -> Response:
+        from upload_api import downloads  # on the route's first request
+
         prefix = owner_prefix(self._config, request)
         body = downloads.sign_download(
             request.path_parameter("key"),

@@ -7,10 +7,12 @@ message an operator can act on instead of a confusing error on some later reques
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from upload_api.errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # SigV4 allows seven days; this service signs for at most an hour (the bucket policy's signature
 # age bound is derived from the same setting), as the Terraform variables do.
@@ -42,25 +44,67 @@ _LOOPBACK_ORIGIN = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1
 _CLIENT_ID = re.compile(r"[\w+]{1,128}", re.ASCII)
 
 
-@dataclass(frozen=True)
 class Config:
-    """Everything the function needs to know about its deployment."""
+    """Everything the function needs to know about its deployment.
 
-    bucket: str
-    region: str
-    key_prefix: str
-    expiry_seconds: int
-    max_size_bytes: int
-    multipart_max_size_bytes: int
-    allowed_content_types: tuple[str, ...]
-    allowed_origins: tuple[str, ...]
-    legacy_route_enabled: bool
-    auth_mode: str = "none"
-    downloads_enabled: bool = False
-    download_expiry_seconds: int = 60
-    allowed_audiences: tuple[str, ...] = ()
-    malware_scan: bool = False
-    form_uploads_enabled: bool = False
+    A plain class, not a dataclass (see :mod:`upload_api.signer`); built once, never changed.
+    """
+
+    __slots__ = (
+        "allowed_audiences",
+        "allowed_content_types",
+        "allowed_origins",
+        "auth_mode",
+        "bucket",
+        "download_expiry_seconds",
+        "downloads_enabled",
+        "expiry_seconds",
+        "form_uploads_enabled",
+        "key_prefix",
+        "legacy_route_enabled",
+        "malware_scan",
+        "max_size_bytes",
+        "multipart_max_size_bytes",
+        "region",
+    )
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        region: str,
+        key_prefix: str,
+        expiry_seconds: int,
+        max_size_bytes: int,
+        multipart_max_size_bytes: int,
+        allowed_content_types: tuple[str, ...],
+        allowed_origins: tuple[str, ...],
+        legacy_route_enabled: bool,
+        auth_mode: str = "none",
+        downloads_enabled: bool = False,
+        download_expiry_seconds: int = 60,
+        allowed_audiences: tuple[str, ...] = (),
+        malware_scan: bool = False,
+        form_uploads_enabled: bool = False,
+    ) -> None:
+        self.bucket = bucket
+        self.region = region
+        self.key_prefix = key_prefix
+        self.expiry_seconds = expiry_seconds
+        self.max_size_bytes = max_size_bytes
+        self.multipart_max_size_bytes = multipart_max_size_bytes
+        self.allowed_content_types = allowed_content_types
+        self.allowed_origins = allowed_origins
+        self.legacy_route_enabled = legacy_route_enabled
+        self.auth_mode = auth_mode
+        self.downloads_enabled = downloads_enabled
+        self.download_expiry_seconds = download_expiry_seconds
+        self.allowed_audiences = allowed_audiences
+        self.malware_scan = malware_scan
+        self.form_uploads_enabled = form_uploads_enabled
+
+    def __repr__(self) -> str:
+        return f"Config({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
 
 
 def load_config(environ: Mapping[str, str]) -> Config:

@@ -9,12 +9,15 @@ someone opens its URL directly.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from upload_api import uploads
 from upload_api.errors import BadRequest, NotClean, NotFound, ScanPending
-from upload_api.multipart_store import MultipartStore
-from upload_api.signer import UploadSigner
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from upload_api.interfaces import MultipartStore, UploadSigner
 
 # The file name goes into a Content-Disposition header: plain characters only, no quotes.
 _FILENAME = re.compile(r"[A-Za-z0-9._ -]{1,255}")

@@ -9,13 +9,16 @@ routes that call S3 is built on their first request.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from upload_api.app import UploadApi
 from upload_api.config import load_config
 from upload_api.multipart_store import Boto3MultipartStore
 from upload_api.s3 import LazyS3Client
 from upload_api.signer import SigV4UploadSigner, configured_endpoint_url, credential_source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG = load_config(os.environ)
 API = UploadApi(

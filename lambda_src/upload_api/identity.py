@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 
-from upload_api.config import Config
 from upload_api.errors import Forbidden, Unauthorized
-from upload_api.events import Request
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from upload_api.config import Config
+    from upload_api.events import Request
 
 # Cognito's sub is a UUID; anything that is not a plain token cannot become a key segment.
 _SUB = re.compile(r"[A-Za-z0-9-]{1,128}")

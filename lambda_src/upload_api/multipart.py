@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from upload_api import uploads
-from upload_api.config import Config
 from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
-from upload_api.multipart_store import MultipartStore
-from upload_api.signer import SignedRequest, UploadSigner
+
+# Type-only imports: typing stays out of a cold start (see upload_api.log).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from upload_api.config import Config
+    from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.signer import SignedRequest
 
 MiB = 1024 * 1024
 MIN_PART_SIZE = 5 * MiB
@@ -46,13 +50,15 @@ _PLANNED_KEY = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class PartPlan:
-    """How a file of ``size`` bytes is cut."""
+    """How a file of ``size`` bytes is cut (a plain class, not a dataclass: see :mod:`upload_api.signer`)."""
 
-    part_size: int
-    part_count: int
-    size: int = 0
+    __slots__ = ("part_count", "part_size", "size")
+
+    def __init__(self, part_size: int, part_count: int, size: int = 0) -> None:
+        self.part_size = part_size
+        self.part_count = part_count
+        self.size = size
 
     def part_length(self, number: int) -> int:
         """The exact byte count of part ``number`` (the last one holds the rest)."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from upload_api.errors import ApiError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Responses hold short-lived credentials (signed URLs): no cache may keep them.
 _BASE_HEADERS = {

@@ -10,22 +10,28 @@ endpoint (``AWS_ENDPOINT_URL_S3``, as in the local stack) is honoured by botocor
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import _thread
 
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_s3 import S3Client
 
-# botocore's DEBUG records hold canonical requests and signatures. Even when the function's log
-# level is lowered to DEBUG, they must never reach the logs.
-for _noisy in ("botocore", "boto3", "urllib3"):
-    logging.getLogger(_noisy).setLevel(logging.WARNING)
+
+def silence_sdk_debug_logs() -> None:
+    """botocore's DEBUG records hold canonical requests and signatures. Even when the function's
+    log level is lowered to DEBUG, they must never reach the logs."""
+    import logging  # boto3 imports it anyway
+
+    for noisy in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def regional_s3_client(region: str) -> S3Client:
     """An S3 client for ``region`` that signs SigV4 URLs on the regional virtual-hosted endpoint."""
+    silence_sdk_debug_logs()  # before the SDK loads, so not one of its records gets through
     import boto3  # boto3 costs most of a cold start; only S3 calls need it
     from botocore.config import Config as BotoConfig
 
@@ -47,7 +53,9 @@ class LazyS3Client:
         self._region = region
         self._factory = factory
         self._client: S3Client | None = None
-        self._lock = threading.Lock()
+        # boto3's default session is not thread-safe: one thread builds the client. (_thread, not
+        # threading: the same lock, without threading's import at cold start.)
+        self._lock = _thread.allocate_lock()
 
     @property
     def built(self) -> bool:

@@ -1,6 +1,6 @@
 """Presigning S3 uploads: the only module that knows how URLs are signed.
 
-Routing and validation talk to :class:`UploadSigner` alone. :class:`SigV4UploadSigner` signs
+Routing and validation talk to :class:`~upload_api.interfaces.UploadSigner` alone. :class:`SigV4UploadSigner` signs
 with :mod:`upload_api.sigv4` on the standard library: local arithmetic, no network call, no SDK
 import. Credentials come from the environment the Lambda runtime sets; only where they are absent
 does botocore's credential chain load (see :class:`BotocoreCredentials`).
@@ -9,84 +9,79 @@ does botocore's credential chain load (see :class:`BotocoreCredentials`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Protocol
 
 from upload_api import sigv4
 from upload_api.errors import ConfigError
+from upload_api.s3 import silence_sdk_debug_logs
 from upload_api.sigv4 import Credentials
 
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
-@dataclass(frozen=True)
+    CredentialSource = Callable[[], Credentials]
+
+
+# Plain classes with __slots__, not dataclasses: importing dataclasses costs about 9 ms of a
+# cold start (it imports inspect). Values are built once and never changed.
+
+
 class PutConstraints:
     """What the signature binds besides the key: the client must send exactly these."""
 
-    content_type: str
-    content_length: int
-    sha256_base64: str | None = None
-    no_overwrite: bool = True
+    __slots__ = ("content_length", "content_type", "no_overwrite", "sha256_base64")
+
+    def __init__(
+        self, content_type: str, content_length: int, sha256_base64: str | None = None, no_overwrite: bool = True
+    ) -> None:
+        self.content_type = content_type
+        self.content_length = content_length
+        self.sha256_base64 = sha256_base64
+        self.no_overwrite = no_overwrite
 
 
-@dataclass(frozen=True)
 class SignedRequest:
     """A presigned request: where to send it, which headers to send, and until when it is valid."""
 
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    expires_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    __slots__ = ("expires_at", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: dict[str, str], expires_at: int) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.expires_at = expires_at  # Unix time, whole seconds
 
 
-@dataclass(frozen=True)
 class PostConstraints:
     """What a form upload's POST policy binds besides the key: S3 refuses a form that strays."""
 
-    content_type: str
-    max_size: int
-    sha256_base64: str | None = None
-    # S3 answers 201 with XML when None, else 303 to this URL (with bucket, key and etag appended).
-    success_redirect: str | None = None
+    __slots__ = ("content_type", "max_size", "sha256_base64", "success_redirect")
+
+    def __init__(
+        self,
+        content_type: str,
+        max_size: int,
+        sha256_base64: str | None = None,
+        success_redirect: str | None = None,
+    ) -> None:
+        self.content_type = content_type
+        self.max_size = max_size
+        self.sha256_base64 = sha256_base64
+        # S3 answers 201 with XML when None, else 303 to this URL (with bucket, key and etag appended).
+        self.success_redirect = success_redirect
 
 
-@dataclass(frozen=True)
 class SignedPost:
     """A presigned form upload: post ``fields`` and then the file (named ``file``) to ``url``."""
 
-    url: str
-    fields: dict[str, str]
-    expires_at: datetime
+    __slots__ = ("expires_at", "fields", "url")
 
-
-class UploadSigner(Protocol):
-    """The narrow interface the request logic depends on."""
-
-    def sign_put(self, key: str, constraints: PutConstraints | None = None) -> SignedRequest:
-        """Sign a PUT of ``key``; with ``constraints`` the signature binds them as headers."""
-        ...
-
-    def sign_part(
-        self,
-        key: str,
-        upload_id: str,
-        part_number: int,
-        sha256_base64: str | None = None,
-        content_length: int | None = None,
-    ) -> SignedRequest:
-        """Sign the PUT of one part of a multipart upload; the signature binds a given digest and length."""
-        ...
-
-    def sign_get(
-        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
-    ) -> SignedRequest:
-        """Sign a short-lived GET of ``key``, answered as an attachment (named ``attachment_filename``
-        when given) and, with ``content_type``, with that Content-Type whatever is stored."""
-        ...
-
-    def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
-        """Sign an HTML form upload (a POST policy) of ``key`` that binds ``constraints``."""
-        ...
+    def __init__(self, url: str, fields: dict[str, str], expires_at: int) -> None:
+        self.url = url
+        self.fields = fields
+        self.expires_at = expires_at  # Unix time, whole seconds
 
 
 def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
@@ -130,9 +125,6 @@ def attachment(filename: str | None) -> str:
     return "attachment" if filename is None else f'attachment; filename="{filename}"'
 
 
-CredentialSource = Callable[[], Credentials]
-
-
 def environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
     """The credentials the Lambda runtime puts in the environment, or ``None`` when absent."""
     access_key = environ.get("AWS_ACCESS_KEY_ID")
@@ -153,6 +145,7 @@ class BotocoreCredentials:
 
     def __call__(self) -> Credentials:
         if self._source is None:
+            silence_sdk_debug_logs()
             import botocore.session  # only where the environment holds no credentials
 
             self._source = botocore.session.get_session().get_credentials()
@@ -244,8 +237,7 @@ class SigV4UploadSigner:
             conditions=conditions,
             derived_key=self._key,
         )
-        expires_at = datetime.fromtimestamp(now + self._expiry_seconds, tz=UTC)
-        return SignedPost(url=sigv4.post_url(self._endpoint), fields=signed, expires_at=expires_at)
+        return SignedPost(url=sigv4.post_url(self._endpoint), fields=signed, expires_at=now + self._expiry_seconds)
 
     def _signing_now(self) -> tuple[int, Credentials]:
         """The moment of signing (one reading of the clock) and the credentials, with the derived key
@@ -276,5 +268,4 @@ class SigV4UploadSigner:
             headers=headers,
             derived_key=self._key,
         )
-        expires_at = datetime.fromtimestamp(now + expires, tz=UTC)
-        return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at)
+        return SignedRequest(method=method, url=url, headers=headers, expires_at=now + expires)

@@ -16,7 +16,8 @@ from devtools.served_stack import ServedStack
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
 from tests.reference_signer import Boto3UploadSigner
-from upload_api.signer import SigV4UploadSigner, UploadSigner
+from upload_api.interfaces import UploadSigner
+from upload_api.signer import SigV4UploadSigner
 from upload_api.sigv4 import Credentials
 
 THROUGHPUT_FILE_SIZE = 64 * MiB

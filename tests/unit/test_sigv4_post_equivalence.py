@@ -122,7 +122,7 @@ def test_presigned_posts_equal_botocore_s(
     ours, theirs = both(bucket, region, endpoint, now, expiry, creds, key, constraints)
     assert ours.url == theirs.url
     assert list(ours.fields.items()) == list(theirs.fields.items())  # same fields, values and order
-    assert ours.expires_at.timestamp() == now + expiry
+    assert ours.expires_at == now + expiry
     # Independently of botocore's fields: the signature is botocore's SigV4 POST signature of our policy.
     request = mock.Mock(context={"timestamp": sigv4.amz_date(now)})
     post_auth = botocore.auth.S3SigV4PostAuth(

@@ -1,0 +1,81 @@
+"""The two narrow interfaces the request logic depends on: signing, and S3's record of uploads.
+
+Protocols for the type checker: the function's modules import this one only when type checking
+(``typing`` costs 3 ms of a cold start), so nothing here runs in the function. Implementations
+need not subclass: :class:`~upload_api.signer.SigV4UploadSigner` and
+:class:`~upload_api.multipart_store.Boto3MultipartStore` in the function, botocore's signer
+(``tests/reference_signer.py``) and the fakes in the tests.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from upload_api.multipart_store import StoredObject, StoredPart
+from upload_api.signer import PostConstraints, PutConstraints, SignedPost, SignedRequest
+
+
+class UploadSigner(Protocol):
+    """The narrow interface the request logic depends on."""
+
+    def sign_put(self, key: str, constraints: PutConstraints | None = None) -> SignedRequest:
+        """Sign a PUT of ``key``; with ``constraints`` the signature binds them as headers."""
+        ...
+
+    def sign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        sha256_base64: str | None = None,
+        content_length: int | None = None,
+    ) -> SignedRequest:
+        """Sign the PUT of one part of a multipart upload; the signature binds a given digest and length."""
+        ...
+
+    def sign_get(
+        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+    ) -> SignedRequest:
+        """Sign a short-lived GET of ``key``, answered as an attachment (named ``attachment_filename``
+        when given) and, with ``content_type``, with that Content-Type whatever is stored."""
+        ...
+
+    def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
+        """Sign an HTML form upload (a POST policy) of ``key`` that binds ``constraints``."""
+        ...
+
+
+class MultipartStore(Protocol):
+    """The narrow interface the multipart logic depends on."""
+
+    def create(self, key: str, content_type: str, checksums: bool) -> str:
+        """Start an upload of ``key``; return its upload id."""
+        ...
+
+    def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+        """Every part S3 holds (all pages); :class:`NotFound` when there is no such upload."""
+        ...
+
+    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+        """Assemble ``parts`` into the object; return its ETag."""
+        ...
+
+    def abort(self, key: str, upload_id: str) -> None:
+        """Abort the upload and free its parts."""
+        ...
+
+    def stat(self, key: str) -> StoredObject | None:
+        """The object stored at ``key``, or ``None`` when there is none."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored at ``key``."""
+        ...
+
+    def content_type(self, key: str) -> str | None:
+        """The Content-Type stored with the object at ``key`` (which exists)."""
+        ...
+
+    def tags(self, key: str) -> dict[str, str]:
+        """The tags of the object at ``key`` (which exists)."""
+        ...
