@@ -68,12 +68,20 @@ _PATH_ENCODING = _percent_encoding(_UNRESERVED + "/")
 
 def uri_encode(text: str) -> str:
     """``text`` percent-encoded as SigV4 wants in a query string: UTF-8, unreserved characters kept."""
-    return text.encode("utf-8").decode("latin-1").translate(_QUERY_ENCODING)
+    if not text.strip(_UNRESERVED):  # nothing to encode: most names and values
+        return text
+    return _percent_encode(text, _QUERY_ENCODING)
 
 
 def uri_encode_path(text: str) -> str:
     """:func:`uri_encode`, keeping ``/`` as well: an object key in a URL path."""
-    return text.encode("utf-8").decode("latin-1").translate(_PATH_ENCODING)
+    return _percent_encode(text, _PATH_ENCODING)
+
+
+def _percent_encode(text: str, table: dict[int, str]) -> str:
+    if text.isascii():  # an ASCII character is its own UTF-8 byte
+        return text.translate(table)
+    return text.encode("utf-8").decode("latin-1").translate(table)
 
 
 class Credentials:
