@@ -26,22 +26,22 @@ MAX_MULTIPART_BYTES = 10_000 * MAX_SINGLE_PUT_BYTES
 # none: no identity, every key under the shared <prefix>.
 AUTH_MODES = ("cognito", "none")
 
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# Patterns are strings that re compiles on first use (and caches): a cold start compiles only
+# those its configuration needs.
+_BUCKET_NAME = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 # Names S3 reserves for other kinds of bucket (directory buckets, access point and Object Lambda
 # aliases, Outposts, multi-region access points, table buckets) or forbids: botocore routes some
 # of them to other endpoints and signers, and no general purpose bucket can have them.
-_RESERVED_BUCKET_NAME = re.compile(
-    r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
-)
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_RESERVED_BUCKET_NAME = r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
+_REGION = r"^[a-z]{2}(-[a-z]+)+-\d$"
 # The same patterns as terraform/variables.tf: one set of rules (tests/config_rules.py runs one
 # table of cases against both).
-_KEY_PREFIX = re.compile(r"([A-Za-z0-9!_.'()-]+/)+")
-_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)")
-_HTTPS_ORIGIN = re.compile(r"https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
-_LOOPBACK_ORIGIN = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?")
+_KEY_PREFIX = r"([A-Za-z0-9!_.'()-]+/)+"
+_MEDIA_TYPE = r"[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)"
+_HTTPS_ORIGIN = r"https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?"
+_LOOPBACK_ORIGIN = r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?"
 # Cognito app client ids: the audiences whose ID tokens the function accepts.
-_CLIENT_ID = re.compile(r"[\w+]{1,128}", re.ASCII)
+_CLIENT_ID = r"(?a)[\w+]{1,128}"
 
 
 class Config:
@@ -110,20 +110,20 @@ class Config:
 def load_config(environ: Mapping[str, str]) -> Config:
     """Build a :class:`Config` from ``environ``; raise :class:`ConfigError` naming the bad variable."""
     bucket = _required(environ, "UPLOAD_BUCKET")
-    if not _BUCKET_NAME.fullmatch(bucket):
+    if not re.fullmatch(_BUCKET_NAME, bucket):
         raise ConfigError(f"UPLOAD_BUCKET must be an S3 bucket name, got {bucket!r}")
-    if _RESERVED_BUCKET_NAME.search(bucket):
+    if re.search(_RESERVED_BUCKET_NAME, bucket):
         raise ConfigError(
             f"UPLOAD_BUCKET must be a general purpose bucket name (no '..', not an IP address, no "
             f"prefix or suffix S3 reserves such as 'xn--' or '--x-s3'), got {bucket!r}"
         )
 
     region = _required(environ, "UPLOAD_BUCKET_REGION")
-    if not _REGION.fullmatch(region):
+    if not re.fullmatch(_REGION, region):
         raise ConfigError(f"UPLOAD_BUCKET_REGION must be an AWS region like eu-west-1, got {region!r}")
 
     key_prefix = environ.get("UPLOAD_KEY_PREFIX", "uploads/")
-    if not _KEY_PREFIX.fullmatch(key_prefix):
+    if not re.fullmatch(_KEY_PREFIX, key_prefix):
         raise ConfigError(
             "UPLOAD_KEY_PREFIX must be one or more segments of letters, digits and ! _ . ' ( ) -, "
             f"each ending in '/' (like 'uploads/'), got {key_prefix!r}"
@@ -139,7 +139,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     content_types = _csv(environ, "UPLOAD_ALLOWED_CONTENT_TYPES")
     for content_type in content_types:
-        if not _MEDIA_TYPE.fullmatch(content_type):
+        if not re.fullmatch(_MEDIA_TYPE, content_type):
             raise ConfigError(
                 f"UPLOAD_ALLOWED_CONTENT_TYPES entries must be lower-case type/subtype "
                 f"(or type/*), got {content_type!r}"
@@ -147,7 +147,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     origins = _csv(environ, "UPLOAD_ALLOWED_ORIGINS")
     for origin in origins:
-        if not (_HTTPS_ORIGIN.fullmatch(origin) or _LOOPBACK_ORIGIN.fullmatch(origin)):
+        if not (re.fullmatch(_HTTPS_ORIGIN, origin) or re.fullmatch(_LOOPBACK_ORIGIN, origin)):
             raise ConfigError(
                 f"UPLOAD_ALLOWED_ORIGINS entries must be https://host[:port] (lower case), or "
                 f"http://127.0.0.1:port or http://localhost:port (no path, no trailing slash, no '*'), "
@@ -162,7 +162,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
     if auth_mode == "cognito":
         audiences = _csv(environ, "UPLOAD_ALLOWED_AUDIENCES")
         for audience in audiences:
-            if not _CLIENT_ID.fullmatch(audience):
+            if not re.fullmatch(_CLIENT_ID, audience):
                 raise ConfigError(f"UPLOAD_ALLOWED_AUDIENCES entries must be Cognito app client ids, got {audience!r}")
     download_expiry = (
         _integer(environ, "UPLOAD_DOWNLOAD_EXPIRY_SECONDS", minimum=1, maximum=MAX_EXPIRY_SECONDS)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from upload_api.events import Request
 
 # Cognito's sub is a UUID; anything that is not a plain token cannot become a key segment.
-_SUB = re.compile(r"[A-Za-z0-9-]{1,128}")
+_SUB = r"[A-Za-z0-9-]{1,128}"
 
 
 def owner_prefix(config: Config, request: Request) -> str:
@@ -29,7 +29,7 @@ def owner_prefix(config: Config, request: Request) -> str:
     if config.auth_mode == "none":
         return config.key_prefix
     sub = request.claims.get("sub", "")
-    if not _SUB.fullmatch(sub):
+    if not re.fullmatch(_SUB, sub):
         raise Unauthorized("this API needs a signed-in caller")
     if request.claims.get("token_use") != "id":
         raise Forbidden("this API takes an ID token, not an access token")

@@ -49,8 +49,10 @@ PARTITIONS: tuple[tuple[str, str], ...] = (
 )
 
 # The endpoint rules' notions (botocore's endpoint_provider): an IPv4-looking host, a DNS label.
-_IPV4 = re.compile(r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$")
-_HOST_LABEL = re.compile(r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$")
+# Patterns here are strings that re compiles on first use (and caches): a cold start compiles
+# only those its request needs.
+_IPV4 = r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$"
+_HOST_LABEL = r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$"
 
 
 def _percent_encoding(safe: str) -> dict[int, str]:
@@ -127,11 +129,13 @@ def dns_suffix(region: str) -> str:
 
 def virtual_hostable(bucket: str, allow_dots: bool) -> bool:
     """Whether ``bucket`` can be a host name label (or, with ``allow_dots``, several)."""
-    if len(bucket) < 3 or bucket.lower() != bucket or _IPV4.match(bucket):
+    if len(bucket) < 3 or bucket.lower() != bucket:
         return False
-    if not allow_dots:
-        return "." not in bucket and _HOST_LABEL.match(bucket) is not None
-    return all(_HOST_LABEL.match(label) for label in bucket.split("."))
+    if "." not in bucket:  # one label, which cannot look like an IPv4 address
+        return re.match(_HOST_LABEL, bucket) is not None
+    if not allow_dots or re.match(_IPV4, bucket):
+        return False
+    return all(re.match(_HOST_LABEL, label) for label in bucket.split("."))
 
 
 def resolve_endpoint(bucket: str, region: str, endpoint_url: str | None = None) -> Endpoint:
@@ -163,7 +167,7 @@ def resolve_endpoint(bucket: str, region: str, endpoint_url: str | None = None) 
     ):
         raise ValueError(f"a custom S3 endpoint must be http(s)://host[:port], got {endpoint_url!r}")
     _ = parts.port  # ValueError for a port that is not a number in range
-    is_ip = _IPV4.match(parts.hostname) is not None
+    is_ip = re.match(_IPV4, parts.hostname) is not None
     if virtual_hostable(bucket, allow_dots=False):
         if is_ip:
             return _endpoint(f"{parts.scheme}://{parts.netloc}", f"/{bucket}")

@@ -25,23 +25,25 @@ if TYPE_CHECKING:
 _UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
 _FORM_FIELDS = {"content_type", "filename", "max_size", "sha256", "success_redirect"}
 MAX_REDIRECT_LENGTH = 2048
+# Patterns are strings that re compiles on first use (and caches): a cold start compiles only
+# those its request needs.
 # A redirect URL is printable ASCII without spaces, quotes, angle brackets or backslashes: it goes
 # into a form field and S3's Location header as it is.
-_REDIRECT = re.compile(r"https?://[!#-&(-;=?-\[\]-~]+")
+_REDIRECT = r"https?://[!#-&(-;=?-\[\]-~]+"
 # type/subtype with optional parameters, e.g. "text/plain; charset=utf-8" (RFC 9110 tokens).
 # Only spaces separate parameters, and a quoted value holds printable ASCII: the value
 # becomes a signed header, where a line break or exotic whitespace has no business.
-_CONTENT_TYPE = re.compile(
+_CONTENT_TYPE = (
     r"(?P<type>[A-Za-z0-9!#$&^_.+-]+)/(?P<subtype>[A-Za-z0-9!#$&^_.+-]+)"
     r"(?: *; *[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[ !#-\[\]-~]*\"))*"
 )
 MAX_CONTENT_TYPE_LENGTH = 255
 MAX_FILENAME_LENGTH = 1024
 # An extension is only kept when it is short, plain ASCII: it ends up in the object key.
-_SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,16}$")
+_SAFE_EXTENSION = r"^\.[a-z0-9]{1,16}$"
 # What new_key() makes after the prefix: a uuid4, a multipart plan (``-<size>x<part_size>``) for
 # multipart uploads, and an optional safe extension.
-_SERVICE_KEY = re.compile(
+_SERVICE_KEY = (
     r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
     r"(-[1-9][0-9]{0,15}x[1-9][0-9]{0,10})?(\.[a-z0-9]{1,16})?"
 )
@@ -124,7 +126,7 @@ def parse_redirect(value: Any, allowed_origins: tuple[str, ...]) -> str | None:
     """An optional URL on one of the deployment's allowed origins (S3 sends the browser there)."""
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > MAX_REDIRECT_LENGTH or not _REDIRECT.fullmatch(value):
+    if not isinstance(value, str) or len(value) > MAX_REDIRECT_LENGTH or not re.fullmatch(_REDIRECT, value):
         raise BadRequest(
             f"success_redirect must be an http(s) URL of at most {MAX_REDIRECT_LENGTH} printable ASCII characters"
         )
@@ -151,7 +153,7 @@ def refused_type_message(content_type: str, config: Config) -> str:
 
 def is_service_key(key: str, prefix: str) -> bool:
     """Whether ``key`` has the shape of a key this service makes under ``prefix``."""
-    return _SERVICE_KEY.fullmatch(key.removeprefix(prefix)) is not None and key.startswith(prefix)
+    return re.fullmatch(_SERVICE_KEY, key.removeprefix(prefix)) is not None and key.startswith(prefix)
 
 
 def content_type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:
@@ -191,7 +193,7 @@ def safe_extension(filename: str | None) -> str:
     if not dot or not stem.strip("."):
         return ""
     candidate = f".{extension.lower()}"
-    return candidate if _SAFE_EXTENSION.fullmatch(candidate) else ""
+    return candidate if re.fullmatch(_SAFE_EXTENSION, candidate) else ""
 
 
 def create_upload(request: UploadRequest, prefix: str, signer: UploadSigner) -> dict[str, Any]:
@@ -242,7 +244,7 @@ def parse_content_type(value: Any) -> str:
         raise BadRequest("content_type is required")
     if not isinstance(value, str):
         raise BadRequest("content_type must be a string such as 'image/png'")
-    if len(value) > MAX_CONTENT_TYPE_LENGTH or not _CONTENT_TYPE.fullmatch(value):
+    if len(value) > MAX_CONTENT_TYPE_LENGTH or not re.fullmatch(_CONTENT_TYPE, value):
         raise BadRequest("content_type must be a media type such as 'image/png'")
     return value
 
