@@ -182,7 +182,7 @@ variable "lambda_runtime" {
 
   validation {
     condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.lambda_runtime))
-    error_message = "lambda_runtime must be python3.12 or newer (the handler uses 3.12 typing)."
+    error_message = "lambda_runtime must be python3.12 or newer (the runtimes the handler is tested on)."
   }
 }
 

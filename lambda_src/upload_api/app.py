@@ -21,7 +21,7 @@ from upload_api.responses import (
     json_response,
 )
 
-# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -32,7 +32,10 @@ _BUCKET_NAME = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 # Names S3 reserves for other kinds of bucket (directory buckets, access point and Object Lambda
 # aliases, Outposts, multi-region access points, table buckets) or forbids: botocore routes some
 # of them to other endpoints and signers, and no general purpose bucket can have them.
-_RESERVED_BUCKET_NAME = r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
+_RESERVED_BUCKET_NAME = (
+    r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)"
+    r"|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
+)
 _REGION = r"^[a-z]{2}(-[a-z]+)+-\d$"
 # The same patterns as terraform/variables.tf: one set of rules (tests/config_rules.py runs one
 # table of cases against both).
@@ -47,7 +50,8 @@ _CLIENT_ID = r"(?a)[\w+]{1,128}"
 class Config:
     """Everything the function needs to know about its deployment.
 
-    A plain class, not a dataclass (see :mod:`upload_api.signer`); built once, never changed.
+    A plain class, not a dataclass (see :mod:`upload_api.signer`): built once, and by convention
+    never changed (nothing enforces it).
     """
 
     __slots__ = (

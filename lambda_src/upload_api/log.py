@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class Logger:
-    """The subset of :class:`logging.Logger` the function uses, with the same arguments."""
+    """The subset of :class:`logging.Logger` the function uses, with the same arguments; a record
+    names the caller's file, function and line, as the standard logger's would."""
 
     __slots__ = ("name",)
 
@@ -28,17 +29,17 @@ class Logger:
 
     def info(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
         if "logging" in sys.modules:
-            self._logger().info(message, extra=extra)
+            self._logger().info(message, extra=extra, stacklevel=2)
 
     def warning(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        self._logger().warning(message, extra=extra)
+        self._logger().warning(message, extra=extra, stacklevel=2)
 
     def error(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        self._logger().error(message, extra=extra)
+        self._logger().error(message, extra=extra, stacklevel=2)
 
     def exception(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
         """An error with the exception being handled (call it in an ``except`` block)."""
-        self._logger().exception(message, extra=extra)
+        self._logger().exception(message, extra=extra, stacklevel=2)
 
     def _logger(self) -> StandardLogger:
         import logging

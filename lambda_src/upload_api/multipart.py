@@ -19,7 +19,7 @@ import re
 from upload_api import uploads
 from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
 
-# Type-only imports: typing stays out of a cold start (see upload_api.log).
+# Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

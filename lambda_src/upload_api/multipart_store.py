@@ -12,7 +12,7 @@ from __future__ import annotations
 from upload_api.errors import ApiError, BadRequest, NotFound, UpstreamFailed, UpstreamUnavailable
 from upload_api.log import get_logger
 
-# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection

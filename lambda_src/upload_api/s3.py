@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import _thread
 
-# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -15,7 +15,7 @@ from upload_api.errors import ConfigError
 from upload_api.s3 import silence_sdk_debug_logs
 from upload_api.sigv4 import Credentials
 
-# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.log).
+# Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 
 # Plain classes with __slots__, not dataclasses: importing dataclasses costs about 9 ms of a
-# cold start (it imports inspect). Values are built once and never changed.
+# cold start (it imports inspect). By convention values are built once and never changed (unlike
+# frozen dataclasses, nothing enforces it).
 
 
 class PutConstraints:

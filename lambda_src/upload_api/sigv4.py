@@ -62,7 +62,7 @@ def _percent_encoding(safe: str) -> dict[int, str]:
 
 
 # The stdlib's urllib.parse.quote does the same; it costs 2 ms of a cold start to import, and
-# tests/unit/test_sigv4_equivalence.py proves these equal to it.
+# tests/unit/test_stdlib_equivalents.py proves these equal to it.
 _QUERY_ENCODING = _percent_encoding(_UNRESERVED)
 # In a key's path, '/' separates nothing for S3 but is kept as is (botocore's greedy label).
 _PATH_ENCODING = _percent_encoding(_UNRESERVED + "/")

@@ -13,7 +13,7 @@ import time
 from upload_api.errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from upload_api.signer import PostConstraints, PutConstraints
 
-# Type-only imports: typing stays out of a cold start (see upload_api.log).
+# Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -61,3 +61,7 @@ def test_levels_and_fields_match_the_standard_logger(caplog: pytest.LogCaptureFi
     ]
     assert [getattr(record, "size", None) for record in caplog.records] == [1, 2, None]
     assert caplog.records[2].exc_info is not None
+    # The records point at the caller, not at the wrapper.
+    assert {(record.filename, record.funcName) for record in caplog.records} == {
+        ("test_log.py", "test_levels_and_fields_match_the_standard_logger")
+    }

@@ -38,7 +38,7 @@ variable "runtime" {
 
   validation {
     condition     = can(regex("^python3\\.(1[2-9]|[2-9][0-9])$", var.runtime))
-    error_message = "runtime must be python3.12 or newer (the handler uses 3.12 typing)."
+    error_message = "runtime must be python3.12 or newer (the runtimes the handler is tested on)."
   }
 }
 
