@@ -30,7 +30,7 @@ guard-chromium:
 
 .PHONY: help  ## Show the targets
 help:
-	@grep -E '^\.PHONY: [a-z-]+  ## ' $(MAKEFILE_LIST) | sed -E 's/^\.PHONY: ([a-z-]+)  ## (.*)/  make \1\t\2/' | expand -t 18
+	@grep -E '^\.PHONY: [a-z-]+  ## ' $(MAKEFILE_LIST) | sed -E 's/^\.PHONY: ([a-z-]+)  ## (.*)/  make \1\t\2/' | expand -t 21
 
 .PHONY: demo  ## Deploy to a local moto server, upload a file the seed's way and the v1 way, tear down
 demo: $(NOX) guard-terraform
@@ -41,8 +41,18 @@ serve: $(NOX) guard-terraform
 	$(NOX) -s serve
 
 .PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, checkov, integration, S3 conformance, browser
+# Two groups at once: the deployed stack's tests spend a good part of their time waiting on
+# Terraform's apply against moto, which the checks fill. Each group's output is shown when it ends.
 test: $(NOX) guard-terraform guard-chromium
-	$(NOX) -s lint unit unit-runtimes package terraform checkov integration
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-checks test-stack
+
+.PHONY: test-checks  ## make test's first half: lint, unit tests, package, Terraform checks, checkov
+test-checks: $(NOX) guard-terraform
+	$(NOX) -s lint unit unit-runtimes package terraform checkov
+
+.PHONY: test-stack  ## make test's second half: the local stack's integration, S3 conformance and browser tests
+test-stack: $(NOX) guard-terraform guard-chromium
+	$(NOX) -s integration
 
 .PHONY: package  ## Build build/lambda.zip (byte-identical for the same source)
 package: $(NOX)

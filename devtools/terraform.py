@@ -97,7 +97,10 @@ def terraform_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     CLI_CONFIG_PATH.parent.mkdir(parents=True, exist_ok=True)
     text = cli_config_text(mirror)
     if not CLI_CONFIG_PATH.is_file() or CLI_CONFIG_PATH.read_text() != text:
-        CLI_CONFIG_PATH.write_text(text)
+        # Written beside it and renamed over it: two sessions may run Terraform at once.
+        partial = CLI_CONFIG_PATH.with_name(f".{CLI_CONFIG_PATH.name}.{os.getpid()}.partial")
+        partial.write_text(text)
+        partial.replace(CLI_CONFIG_PATH)
     env["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG_PATH)
     return env
 
