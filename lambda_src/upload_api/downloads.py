@@ -43,8 +43,7 @@ CLEAN = "NO_THREATS_FOUND"
 
 def served_type(stored: str | None) -> str:
     """The Content-Type a download is answered with: the stored one when safe, else octet-stream."""
-    media_type = (stored or "").split(";", 1)[0].strip().lower()
-    return stored if stored and media_type in SAFE_TYPES else FALLBACK_TYPE
+    return stored if stored and uploads.media_type(stored) in SAFE_TYPES else FALLBACK_TYPE
 
 
 def require_clean(key: str, store: MultipartStore) -> None:

@@ -17,7 +17,7 @@ import math
 import re
 
 from upload_api import uploads
-from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
+from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 
 # Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
@@ -55,7 +55,7 @@ class PartPlan:
 
     __slots__ = ("part_count", "part_size", "size")
 
-    def __init__(self, part_size: int, part_count: int, size: int = 0) -> None:
+    def __init__(self, part_size: int, part_count: int, size: int) -> None:
         self.part_size = part_size
         self.part_count = part_count
         self.size = size
@@ -106,11 +106,10 @@ class MultipartUploads:
 
     def create(self, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart``: start an upload under ``prefix`` and sign its first page."""
-        _only(body, _CREATE_FIELDS)
+        uploads.only_fields(body, _CREATE_FIELDS)
         content_type = uploads.parse_content_type(body.get("content_type"))
         size = uploads.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
-        if not uploads.content_type_allowed(content_type, self._config.allowed_content_types):
-            raise UnsupportedMediaType(uploads.refused_type_message(content_type, self._config))
+        uploads.require_allowed_type(content_type, self._config)
         filename = uploads.parse_filename(body.get("filename"))
         checksums = body.get("checksums", False)
         if not isinstance(checksums, bool):
@@ -143,7 +142,7 @@ class MultipartUploads:
 
     def sign_parts(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs (no call to S3)."""
-        _only(body, _SIGN_FIELDS)
+        uploads.only_fields(body, _SIGN_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         plan = _plan(key)
         numbers = _part_numbers(body.get("part_numbers"))
@@ -179,7 +178,7 @@ class MultipartUploads:
         Idempotent: repeated after S3 assembled the object (the first answer lost to a timeout),
         it answers as the first did, from the stored object of the size the key's plan announced.
         """
-        _only(body, _COMPLETE_FIELDS)
+        uploads.only_fields(body, _COMPLETE_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         announced = _plan(key).size
         given = _completion_parts(body.get("parts"))
@@ -209,7 +208,7 @@ class MultipartUploads:
                 f"the parts add up to {size} bytes, over the maximum of "
                 f"{self._config.multipart_max_size_bytes}; the upload was aborted"
             )
-        if announced is not None and size != announced:
+        if size != announced:
             raise BadRequest(f"the parts add up to {size} bytes, not the {announced} announced")
         try:
             etag = self._store.complete(key, upload_id, parts)
@@ -218,12 +217,9 @@ class MultipartUploads:
             return self._already_completed(key, len(parts), size)
         return {"key": key, "etag": etag, "size": size}
 
-    def _already_completed(self, key: str, part_count: int, announced: int | None) -> dict[str, Any]:
+    def _already_completed(self, key: str, part_count: int, announced: int) -> dict[str, Any]:
         """The answer to a completion of an upload S3 no longer has: the object it became, if it
         is stored at the caller's own ``key`` with the announced size and part count; else 404."""
-        if announced is None:
-            # Without the size there is nothing to check the object against: 404, as before.
-            raise NotFound("no such upload for this key")
         stored = self._store.stat(key)
         if stored is None:
             raise NotFound("no such upload for this key")
@@ -263,12 +259,6 @@ def _our_key(key: Any, upload_id: str, prefix: str) -> str:
 
 def _part_url(number: int, request: SignedRequest) -> dict[str, Any]:
     return {"part_number": number, "url": request.url, "headers": request.headers}
-
-
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
 
 
 def _part_number(value: Any) -> int:

@@ -71,19 +71,6 @@ class StoredPart:
         self.size = size
         self.sha256_base64 = sha256_base64
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StoredPart):
-            return NotImplemented
-        return (self.part_number, self.etag, self.size, self.sha256_base64) == (
-            other.part_number,
-            other.etag,
-            other.size,
-            other.sha256_base64,
-        )
-
-    def __repr__(self) -> str:
-        return f"StoredPart({self.part_number!r}, {self.etag!r}, {self.size!r}, {self.sha256_base64!r})"
-
 
 class StoredObject:
     """An object S3 holds: what a completion reports."""

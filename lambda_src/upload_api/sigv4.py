@@ -166,27 +166,19 @@ def resolve_endpoint(bucket: str, region: str, endpoint_url: str | None = None) 
         or parts.path not in ("", "/")
     ):
         raise ValueError(f"a custom S3 endpoint must be http(s)://host[:port], got {endpoint_url!r}")
-    _ = parts.port  # ValueError for a port that is not a number in range
-    is_ip = re.match(_IPV4, parts.hostname) is not None
+    # The signed Host: the host in lower case, with the port unless it is the scheme's default
+    # (parts.port raises ValueError for a port that is not a number in range).
+    host = parts.hostname
+    if parts.port is not None and parts.port != {"http": 80, "https": 443}[parts.scheme]:
+        host = f"{host}:{parts.port}"
+    origin = f"{parts.scheme}://{parts.netloc}"
+    virtual = Endpoint(f"{parts.scheme}://{bucket}.{parts.netloc}", "", f"{bucket}.{host}")
     if virtual_hostable(bucket, allow_dots=False):
-        if is_ip:
-            return _endpoint(f"{parts.scheme}://{parts.netloc}", f"/{bucket}")
-        return _endpoint(f"{parts.scheme}://{bucket}.{parts.netloc}", "")
+        return Endpoint(origin, f"/{bucket}", host) if re.match(_IPV4, parts.hostname) else virtual
     if parts.scheme == "http" and virtual_hostable(bucket, allow_dots=True):
         # botocore's rules take a dotted name as a host even on an IP endpoint (over plain HTTP).
-        return _endpoint(f"{parts.scheme}://{bucket}.{parts.netloc}", "")
-    return _endpoint(f"{parts.scheme}://{parts.netloc}", "/" + uri_encode(bucket))
-
-
-def _endpoint(origin: str, path_prefix: str) -> Endpoint:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(origin)
-    host = parts.hostname or ""
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    if parts.port is not None and parts.port != default_port:
-        host = f"{host}:{parts.port}"
-    return Endpoint(origin, path_prefix, host)
+        return virtual
+    return Endpoint(origin, "/" + uri_encode(bucket), host)
 
 
 def object_path(endpoint: Endpoint, key: str) -> str:

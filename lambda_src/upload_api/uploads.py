@@ -63,14 +63,10 @@ class UploadRequest:
 
 def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
     """Validate a ``POST /uploads`` body against the contract and the deployment's limits."""
-    unknown = sorted(set(body) - _UPLOAD_FIELDS)
-    if unknown:
-        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_UPLOAD_FIELDS))}")
-
+    only_fields(body, _UPLOAD_FIELDS)
     content_type = parse_content_type(body.get("content_type"))
     size = parse_size(body.get("size"), config.max_size_bytes)
-    if not content_type_allowed(content_type, config.allowed_content_types):
-        raise UnsupportedMediaType(refused_type_message(content_type, config))
+    require_allowed_type(content_type, config)
     sha256 = body.get("sha256")
     return UploadRequest(
         content_type=content_type,
@@ -103,15 +99,11 @@ class FormUploadRequest:
 def parse_form_request(body: dict[str, Any], config: Config) -> FormUploadRequest:
     """Validate a ``POST /uploads/form`` body: the rules of ``POST /uploads``, with ``max_size``
     (optional, the deployment's maximum when absent) instead of an exact size."""
-    unknown = sorted(set(body) - _FORM_FIELDS)
-    if unknown:
-        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_FORM_FIELDS))}")
-
+    only_fields(body, _FORM_FIELDS)
     content_type = parse_content_type(body.get("content_type"))
     max_size = body.get("max_size")
     max_size = config.max_size_bytes if max_size is None else parse_size(max_size, config.max_size_bytes, "max_size")
-    if not content_type_allowed(content_type, config.allowed_content_types):
-        raise UnsupportedMediaType(refused_type_message(content_type, config))
+    require_allowed_type(content_type, config)
     sha256 = body.get("sha256")
     return FormUploadRequest(
         content_type=content_type,
@@ -144,11 +136,20 @@ def parse_redirect(value: Any, allowed_origins: tuple[str, ...]) -> str | None:
     return value
 
 
-def refused_type_message(content_type: str, config: Config) -> str:
-    """Why a content type was refused, with what is allowed."""
-    return (
-        f"content_type {_media_type(content_type)!r} is not allowed; allowed: {', '.join(config.allowed_content_types)}"
-    )
+def only_fields(body: dict[str, Any], allowed: set[str]) -> None:
+    """:class:`BadRequest` naming the fields of ``body`` that are not ``allowed`` (and those that are)."""
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise BadRequest(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def require_allowed_type(content_type: str, config: Config) -> None:
+    """:class:`UnsupportedMediaType`, saying what is allowed, for a type the deployment does not take."""
+    if not content_type_allowed(content_type, config.allowed_content_types):
+        raise UnsupportedMediaType(
+            f"content_type {media_type(content_type)!r} is not allowed; "
+            f"allowed: {', '.join(config.allowed_content_types)}"
+        )
 
 
 def is_service_key(key: str, prefix: str) -> bool:
@@ -158,9 +159,9 @@ def is_service_key(key: str, prefix: str) -> bool:
 
 def content_type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:
     """Whether the media type (parameters ignored) matches an entry, exactly or as ``type/*``."""
-    media_type = _media_type(content_type)
-    major = media_type.split("/", 1)[0]
-    return media_type in allowed or f"{major}/*" in allowed
+    essence = media_type(content_type)
+    major = essence.split("/", 1)[0]
+    return essence in allowed or f"{major}/*" in allowed
 
 
 def new_key(prefix: str, filename: str | None = None, plan: str = "") -> tuple[str, str]:
@@ -249,7 +250,8 @@ def parse_content_type(value: Any) -> str:
     return value
 
 
-def _media_type(content_type: str) -> str:
+def media_type(content_type: str) -> str:
+    """The ``type/subtype`` of a content type, lower case, without its parameters."""
     return content_type.split(";", 1)[0].strip().lower()
 
 
