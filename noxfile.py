@@ -158,7 +158,8 @@ def package(session: nox.Session) -> None:
 
 
 def check_terraform_directory(directory: Path) -> tuple[Path, bool, str, float]:
-    """init, validate and (where it has tests) test one configuration; its output and how long."""
+    """init, then test (which validates first) or, without tests, validate one configuration; its
+    output and how long."""
     started = time.monotonic()
     steps = [["init", "-input=false", "-backend=false", "-no-color"]]
     # terraform test validates the whole configuration before its runs (unused resources too), so
@@ -169,26 +170,26 @@ def check_terraform_directory(directory: Path) -> tuple[Path, bool, str, float]:
         result = tf.run(directory, step, check=False)
         output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
         if result.returncode != 0:
-            return directory, False, "".join(output), time.monotonic() - started
-    return directory, True, "".join(output), time.monotonic() - started
+            break
+    return directory, result.returncode == 0, "".join(output), time.monotonic() - started
 
 
 @nox.session(python=False)
 def terraform(session: nox.Session) -> None:
     """Check Terraform: fmt -check, validate every module and example, terraform test."""
     require_terraform(session)
+    # fmt also writes build/terraform.rc (tf.terraform_env) before the threads below read it.
     run_terraform(session, TERRAFORM_DIR, "fmt", "-check", "-recursive", "-diff")
     # One configuration per core at a time: terraform test is CPU-bound, and the directories are
     # independent (each has its own .terraform). Output is printed per directory, in order.
     workers = max(1, min(len(os.sched_getaffinity(0)), 4))
-    tf.terraform_env()  # writes build/terraform.rc now, so no thread rewrites it while another reads
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(check_terraform_directory, terraform_dirs()))
     failed = []
     for directory, ok, output, seconds in results:
         name = directory.relative_to(REPO_ROOT)
         verdicts = [line for line in output.splitlines() if line.startswith(("Success!", "Failure!"))]
-        summary = verdicts[-1] if verdicts else ""  # the tests' verdict, after validate's
+        summary = verdicts[-1] if verdicts else ""
         session.log(f"{name}: {'ok' if ok else 'FAILED'} in {seconds:.0f} s {summary}")
         if not ok:
             print(output, flush=True)

@@ -75,7 +75,7 @@ def _expect(condition: bool, message: str) -> None:
         raise CheckFailed(message)
 
 
-def _post(target: Target, path: str, body: dict[str, Any]) -> dict[str, Any]:
+def post(target: Target, path: str, body: dict[str, Any]) -> dict[str, Any]:
     response = requests.post(f"{target.api_url}{path}", json=body, headers=target.auth_headers(), timeout=TIMEOUT)
     _expect(response.status_code in (200, 201), f"POST {path} answered {response.status_code}: {response.text[:300]}")
     answer: dict[str, Any] = response.json()
@@ -93,7 +93,7 @@ def _download(target: Target, key: str) -> bytes:
 def upload_small(target: Target, report: Report) -> tuple[str, bytes]:
     data = os.urandom(4096)
     request = {"content_type": SMALL_TYPE, "size": len(data), "sha256": _b64_sha256(data), "filename": "e2e.png"}
-    upload = _post(target, "/uploads", request)
+    upload = post(target, "/uploads", request)
     put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=TIMEOUT)
     _expect(put.status_code == 200, f"S3 refused the PUT made as answered: {put.status_code} {_s3_code(put)}")
     report.passed(f"a {len(data)}-byte {SMALL_TYPE} went up with one PUT")
@@ -102,7 +102,7 @@ def upload_small(target: Target, report: Report) -> tuple[str, bytes]:
 
 def refuse_another_type(target: Target, report: Report) -> None:
     data = os.urandom(1024)
-    upload = _post(target, "/uploads", {"content_type": SMALL_TYPE, "size": len(data)})
+    upload = post(target, "/uploads", {"content_type": SMALL_TYPE, "size": len(data)})
     headers = {**upload["headers"], "Content-Type": OTHER_TYPE}
     put = requests.put(upload["url"], data=data, headers=headers, timeout=TIMEOUT)
     _expect(put.status_code == 403, f"S3 took a PUT with another content type: {put.status_code}")

@@ -20,12 +20,11 @@ from types import FrameType
 from typing import Any
 
 import boto3
-import requests
 
-from devtools import BUILD_DIR, PACKAGE_ZIP, TERRAFORM_DIR
+from devtools import BUILD_DIR, PACKAGE_ZIP
 from devtools import terraform as tf
 from devtools.cognito_users import User, create_user, sign_in
-from devtools.e2e import CheckFailed, Report, run_checks, wait_until_expired
+from devtools.e2e import CheckFailed, Report, post, run_checks, wait_until_expired
 
 CONFIRM_ENV = "E2E_AWS_CONFIRM"
 CREDENTIAL_ENVS = (
@@ -61,10 +60,7 @@ class AwsTarget:
         return {"Authorization": sign_in(self.cognito, self.client_id, self.user)}
 
     def expired_upload(self, request: dict[str, Any]) -> dict[str, Any]:
-        response = requests.post(f"{self.api_url}/uploads", json=request, headers=self.auth_headers(), timeout=60)
-        response.raise_for_status()
-        answer: dict[str, Any] = response.json()
-        return wait_until_expired(answer)
+        return wait_until_expired(post(self, "/uploads", request))
 
 
 def check_preconditions(environ: dict[str, str]) -> tuple[str, str]:
@@ -103,7 +99,7 @@ def deployed(region: str, account: str, say: Any = print) -> Iterator[AwsTarget]
     run_id = uuid.uuid4().hex[:8]
     name = f"presigned-e2e-{run_id}"
     workdir = BUILD_DIR / "e2e" / run_id / "terraform"
-    shutil.copytree(TERRAFORM_DIR, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*_override.tf"))
+    tf.copy_configuration(workdir)
     example = workdir / "examples" / "complete"
     variables = {
         "region": region,
@@ -115,7 +111,7 @@ def deployed(region: str, account: str, say: Any = print) -> Iterator[AwsTarget]
         "create_api_gateway_account_role": "false",
         "kms_deletion_window_days": "7",
     }
-    var_args = [f"-var={key}={value}" for key, value in variables.items()]
+    var_args = tf.var_args(variables)
     say(WHAT_IT_CREATES.format(name=name, region=region, account=account))
     applied_any = False
     try:

@@ -23,7 +23,7 @@ from typing import Any
 
 import boto3
 
-from devtools import BUILD_DIR, PACKAGE_ZIP, TERRAFORM_DIR
+from devtools import BUILD_DIR, PACKAGE_ZIP
 from devtools import terraform as tf
 from devtools.moto_server import moto_server
 from devtools.s3_emulator import S3Endpoint, s3_emulator
@@ -72,7 +72,7 @@ class LocalStack:
         Empty means the plan is clean (what ``plan -detailed-exitcode`` reports as 0).
         """
         plan_file = self.workdir / "check.tfplan"
-        tf.run(self.workdir, ["plan", "-input=false", "-no-color", f"-out={plan_file}", *_var_args(self.variables)])
+        tf.run(self.workdir, ["plan", "-input=false", "-no-color", f"-out={plan_file}", *tf.var_args(self.variables)])
         plan = json.loads(tf.run(self.workdir, ["show", "-json", str(plan_file)]).stdout)
         changes: dict[str, set[str]] = {}
         for resource in plan.get("resource_changes", []):
@@ -92,18 +92,6 @@ def local_endpoints(moto_endpoint: str, s3: S3Endpoint) -> dict[str, str]:
     return dict.fromkeys(tf.LOCAL_SERVICES, moto_endpoint) | dict.fromkeys(s3.services, s3.url)
 
 
-def _var_args(variables: Mapping[str, str]) -> list[str]:
-    return [f"-var={name}={value}" for name, value in variables.items()]
-
-
-def _copy_terraform_tree(destination: Path) -> None:
-    shutil.copytree(
-        TERRAFORM_DIR,
-        destination,
-        ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", tf.OVERRIDE_FILE_NAME),
-    )
-
-
 @contextmanager
 def local_stack(
     *, package: Path = PACKAGE_ZIP, variables: Mapping[str, str] | None = None, log: Any = print
@@ -112,7 +100,7 @@ def local_stack(
     if not package.is_file():
         raise FileNotFoundError(f"{package} does not exist: build it first with `nox -s package`")
     run_dir = BUILD_DIR / "stacks" / uuid.uuid4().hex[:12]
-    _copy_terraform_tree(run_dir / "terraform")
+    tf.copy_configuration(run_dir / "terraform")
     workdir = run_dir / "terraform" / "examples" / "local"
     all_variables = {"package_path": str(package.resolve()), "region": LOCAL_REGION, **(variables or {})}
     try:
@@ -126,7 +114,7 @@ def local_stack(
             applied = False
             try:
                 log("terraform apply (about a minute: the bucket lifecycle rule is polled)")
-                tf.run(workdir, ["apply", "-input=false", "-no-color", "-auto-approve", *_var_args(all_variables)])
+                tf.run(workdir, ["apply", "-input=false", "-no-color", "-auto-approve", *tf.var_args(all_variables)])
                 applied = True
                 yield LocalStack(
                     endpoint=endpoint,
@@ -140,7 +128,7 @@ def local_stack(
                 log("terraform destroy")
                 destroyed = tf.run(
                     workdir,
-                    ["destroy", "-input=false", "-no-color", "-auto-approve", *_var_args(all_variables)],
+                    ["destroy", "-input=false", "-no-color", "-auto-approve", *tf.var_args(all_variables)],
                     check=applied,
                 )
                 if destroyed.returncode != 0:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import os
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools import LAMBDA_SRC, PACKAGE_ZIP
+from devtools import LAMBDA_SRC, PACKAGE_ZIP, write_atomically
 
 RUNTIME_PACKAGE = "upload_api"
 # The earliest time a zip can hold; any fixed value would do.
@@ -48,25 +48,19 @@ def runtime_files(source_root: Path = LAMBDA_SRC) -> list[Path]:
 
 
 def build(output: Path = PACKAGE_ZIP, source_root: Path = LAMBDA_SRC) -> PackageInfo:
-    """Write the zip to ``output`` and describe it.
-
-    The zip is written beside ``output`` and then renamed over it, so sessions that build it at
-    the same time (``make test`` runs two groups at once) never read a half-written one.
-    """
+    """Write the zip to ``output`` (atomically: other sessions may build it at the same time) and
+    describe it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in runtime_files(source_root):
+            entry = zipfile.ZipInfo(path.relative_to(source_root).as_posix(), date_time=FIXED_TIMESTAMP)
+            entry.external_attr = FILE_MODE << 16
+            entry.create_system = 3  # Unix, so the permissions above are read as such
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, path.read_bytes(), compresslevel=9)
+    data = buffer.getvalue()
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
-    try:
-        with zipfile.ZipFile(partial, "w") as archive:
-            for path in runtime_files(source_root):
-                entry = zipfile.ZipInfo(path.relative_to(source_root).as_posix(), date_time=FIXED_TIMESTAMP)
-                entry.external_attr = FILE_MODE << 16
-                entry.create_system = 3  # Unix, so the permissions above are read as such
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(entry, path.read_bytes(), compresslevel=9)
-        os.replace(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
-    data = output.read_bytes()
+    write_atomically(output, data)
     return PackageInfo(path=output, size=len(data), sha256_hex=hashlib.sha256(data).hexdigest())
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import jwt
 
 from devtools.deployed_function import DeployedFunction
+from devtools.gateway.auth import api_gateway_claims
 from devtools.proxy_events import proxy_event
 
 SECONDS_AGO = 700
@@ -34,8 +35,7 @@ with time_machine.travel(past, tick=True):
 
 def claims_of(id_token: str) -> dict[str, str]:
     """The claims the authorizer passes on, as strings (the gateway has verified this token)."""
-    claims = jwt.decode(id_token, options={"verify_signature": False})
-    return {name: value if isinstance(value, str) else json.dumps(value) for name, value in claims.items()}
+    return api_gateway_claims(jwt.decode(id_token, options={"verify_signature": False}))
 
 
 def answer_in_the_past(

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from devtools import BUILD_DIR
+from devtools import BUILD_DIR, TERRAFORM_DIR, write_atomically
 
 MIRROR_ENV = "TF_PROVIDER_MIRROR"
 MIRROR_CANDIDATES = (
@@ -45,6 +45,19 @@ LOCAL_SERVICES = (
     "sqs",
     "sts",
 )
+
+
+def copy_configuration(destination: Path) -> None:
+    """A private copy of ``terraform/`` at ``destination`` to apply from: without working
+    directories, state or override files (whoever applies writes its own)."""
+    shutil.copytree(
+        TERRAFORM_DIR, destination, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*_override.tf")
+    )
+
+
+def var_args(variables: Mapping[str, str]) -> list[str]:
+    """``-var=name=value`` for each variable, for plan, apply and destroy."""
+    return [f"-var={name}={value}" for name, value in variables.items()]
 
 
 class TerraformMissing(RuntimeError):
@@ -97,10 +110,7 @@ def terraform_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     CLI_CONFIG_PATH.parent.mkdir(parents=True, exist_ok=True)
     text = cli_config_text(mirror)
     if not CLI_CONFIG_PATH.is_file() or CLI_CONFIG_PATH.read_text() != text:
-        # Written beside it and renamed over it: two sessions may run Terraform at once.
-        partial = CLI_CONFIG_PATH.with_name(f".{CLI_CONFIG_PATH.name}.{os.getpid()}.partial")
-        partial.write_text(text)
-        partial.replace(CLI_CONFIG_PATH)
+        write_atomically(CLI_CONFIG_PATH, text.encode())  # two sessions may run Terraform at once
     env["TF_CLI_CONFIG_FILE"] = str(CLI_CONFIG_PATH)
     return env
 

@@ -17,6 +17,12 @@ from typing import Any
 import jwt
 
 
+def api_gateway_claims(claims: dict[str, Any]) -> dict[str, str]:
+    """A token's claims as a COGNITO_USER_POOLS authorizer hands them to the function: strings,
+    with any other JSON value written as JSON."""
+    return {name: value if isinstance(value, str) else json.dumps(value) for name, value in claims.items()}
+
+
 class Unauthorized(Exception):
     """The token is missing or not one API Gateway would accept (401)."""
 
@@ -54,7 +60,7 @@ class CognitoVerifier:
             raise Unauthorized(str(error)) from None
         if verified.get("token_use") != "id":
             raise Unauthorized("not an ID token")
-        return {name: value if isinstance(value, str) else json.dumps(value) for name, value in verified.items()}
+        return api_gateway_claims(verified)
 
     def _signing_key(self, issuer: str, kid: Any) -> Any:
         if not isinstance(kid, str):

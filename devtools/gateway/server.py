@@ -63,11 +63,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         # client's delayed ACK and every keep-alive request waits ~40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
-
     def __getattr__(self, name: str) -> Any:
         # http.server looks up ``do_<METHOD>`` and answers an HTML 501 when there is none; every
         # method goes through _serve instead, which answers as API Gateway does.
