@@ -7,7 +7,10 @@ The stack is destroyed and every server stopped when the session ends, even afte
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +64,16 @@ def require_capability(capable: bool, what: str, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(f"SKIPPED {what}: {reason}")
+
+
+def cli(*arguments: str, cwd: Path, auth: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a CI job would run it (`nox -s integration` installs it),
+    with the token in its environment variable, never on the command line."""
+    environment = {**os.environ, "PRESIGNED_UPLOAD_TOKEN": auth.get("Authorization", "")}
+    arguments = (*arguments, *(f"--header={name}:{value}" for name, value in auth.items() if name != "Authorization"))
+    script = Path(sys.executable).parent / "presigned-upload"
+    if not script.is_file():
+        pytest.fail(f"{script} is missing: install the client first (pip install .), as nox -s integration does")
+    return subprocess.run(
+        [str(script), *arguments], cwd=cwd, env=environment, capture_output=True, text=True, check=False
+    )

@@ -135,3 +135,53 @@ run "refuses_round_7" {
 
   expect_failures = [var.bucket_name]
 }
+
+run "refuses_round_8" {
+  command = plan
+
+  variables {
+    bucket_name = "sthree-bucket"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "refuses_round_9" {
+  command = plan
+
+  variables {
+    bucket_name = "my-bucket--xa-s3"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "refuses_round_10" {
+  command = plan
+
+  variables {
+    bucket_name = "my-bucket--op-s3"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "refuses_round_11" {
+  command = plan
+
+  variables {
+    bucket_name = "my-bucket--ol-s3"
+  }
+
+  expect_failures = [var.bucket_name]
+}
+
+run "refuses_round_12" {
+  command = plan
+
+  variables {
+    bucket_name = "my-bucket.mrap"
+  }
+
+  expect_failures = [var.bucket_name]
+}

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from devtools.served_stack import ServedStack
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
 from tests.reference_signer import Boto3UploadSigner
@@ -55,11 +54,11 @@ def payload(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_client_throughput_against_the_local_stack(
-    benchmark: BenchmarkFixture, served: ServedStack, payload: Path, tmp_path: Path
+    benchmark: BenchmarkFixture, api_url: str, auth: dict[str, str], payload: Path, tmp_path: Path
 ) -> None:
     """A 64 MiB file in 8 MiB parts, four at a time, through the gateway to the local stack's S3
     (signed in as the demo user: the local example authorizes with Cognito)."""
-    api = UploadApiClient(served.api_url, headers=served.auth_headers())
+    api = UploadApiClient(api_url, headers=auth)
     options = UploadOptions(multipart_threshold=8 * MiB, part_size=8 * MiB, concurrency=4, state_dir=tmp_path)
     result = benchmark.pedantic(upload_file, args=(payload, api, options), rounds=3, iterations=1)
     assert result.size == THROUGHPUT_FILE_SIZE

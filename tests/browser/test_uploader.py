@@ -30,8 +30,8 @@ def open_signed_in(page: Page, served: ServedStack, url: str | None = None) -> N
     expect(page.locator("#status")).to_contain_text("Signed in as")
 
 
-def choose_file(page: Page, name: str, mime_type: str, data: bytes) -> None:
-    page.set_input_files("#file-input", files=[{"name": name, "mimeType": mime_type, "buffer": data}])
+def choose_file(page: Page, name: str, mime_type: str, data: bytes, selector: str = "#file-input") -> None:
+    page.set_input_files(selector, files=[{"name": name, "mimeType": mime_type, "buffer": data}])
 
 
 def test_a_file_of_a_few_mib_lands_with_the_same_sha256_and_type(page: Page, served: ServedStack) -> None:
@@ -56,7 +56,7 @@ def test_a_plain_html_form_sends_the_file_and_s3_redirects_back_with_the_key(pag
     posts: list[str] = []
     page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
     open_signed_in(page, served)
-    page.set_input_files("#post-form-file", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": data}])
+    choose_file(page, "notes.txt", "text/plain", data, selector="#post-form-file")
     expect(page.locator("#post-form-submit")).to_be_enabled()
     # The file input is the form's last field, after every field of the policy.
     names = page.eval_on_selector_all("#post-form input", "inputs => inputs.map(input => input.name)")

@@ -14,7 +14,6 @@ import requests
 
 from devtools.deployed_function import DeployedFunction
 from devtools.local_stack import LocalStack
-from devtools.served_stack import ServedStack
 from tests.conformance.expired_urls import answer_in_the_past, assert_expired
 from tests.conformance.s3_answers import (
     TIMEOUT,
@@ -177,10 +176,10 @@ def test_s3_refuses_other_bytes_under_a_signed_part_checksum(
 
 
 def test_s3_refuses_a_part_url_past_its_expiry(
-    served: ServedStack, function: DeployedFunction, stack: LocalStack
+    auth: dict[str, str], function: DeployedFunction, stack: LocalStack
 ) -> None:
     body = {"content_type": "application/octet-stream", "size": len(FILE), "part_size": PART_SIZE}
-    upload = answer_in_the_past(function, served.id_token(), "POST", "/uploads/multipart", body=body)
+    upload = answer_in_the_past(function, auth["Authorization"], "POST", "/uploads/multipart", body=body)
     part = upload["parts"][0]
     assert_expired(put(part["url"], CHUNKS[0], part["headers"]))
     assert parts_held(stack, upload) == []
@@ -217,11 +216,11 @@ def test_s3_refuses_a_download_url_with_a_changed_signature(
 
 
 def test_s3_refuses_a_download_url_past_its_expiry(
-    served: ServedStack, function: DeployedFunction, stored_file: dict[str, Any]
+    auth: dict[str, str], function: DeployedFunction, stored_file: dict[str, Any]
 ) -> None:
     key = stored_file["key"]
     answer = answer_in_the_past(
-        function, served.id_token(), "GET", "/files/{key+}", path=f"/files/{key}", path_parameters={"key": key}
+        function, auth["Authorization"], "GET", "/files/{key+}", path=f"/files/{key}", path_parameters={"key": key}
     )
     response = requests.get(answer["url"], timeout=TIMEOUT)
     assert_expired(response)

@@ -16,7 +16,6 @@ import requests
 
 from devtools.deployed_function import DeployedFunction
 from devtools.local_stack import LocalStack
-from devtools.served_stack import ServedStack
 from tests.conformance.expired_urls import answer_in_the_past, assert_expired
 from tests.conformance.s3_answers import TIMEOUT, api_post, put, s3_error, stored_bytes, stored_keys, tampered_signature
 
@@ -127,8 +126,8 @@ def test_s3_refuses_a_second_put_to_the_same_key(new_upload: Callable[..., Uploa
     assert stored_bytes(stack, upload["key"]) == DATA
 
 
-def test_s3_refuses_a_url_past_its_expiry(served: ServedStack, function: DeployedFunction, stack: LocalStack) -> None:
-    upload = answer_in_the_past(function, served.id_token(), "POST", "/uploads", body=REQUEST)
+def test_s3_refuses_a_url_past_its_expiry(auth: dict[str, str], function: DeployedFunction, stack: LocalStack) -> None:
+    upload = answer_in_the_past(function, auth["Authorization"], "POST", "/uploads", body=REQUEST)
     assert_expired(put(upload["url"], DATA, upload["headers"]))
     assert stored_keys(stack, upload["key"]) == []
 
@@ -162,9 +161,9 @@ def test_s3_refuses_a_seed_put_that_strays(
 
 
 def test_s3_refuses_a_seed_url_past_its_expiry(
-    served: ServedStack, function: DeployedFunction, stack: LocalStack
+    auth: dict[str, str], function: DeployedFunction, stack: LocalStack
 ) -> None:
-    answer = answer_in_the_past(function, served.id_token(), "GET", "/upload-url")
+    answer = answer_in_the_past(function, auth["Authorization"], "GET", "/upload-url")
     assert_expired(put(answer["PUT_URL"], b"seed bytes"))
     assert not [key for key in all_keys(stack) if key.endswith(f"/{answer['UUID']}")]
 

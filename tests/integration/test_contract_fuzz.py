@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import settings
 from schemathesis import Case
@@ -50,12 +49,6 @@ schema = schemathesis.openapi.from_path(
 )
 
 
-@pytest.fixture(scope="module")
-def token_headers(served: ServedStack) -> dict[str, str]:
-    """The demo user's ID token (one sign-in for the whole module)."""
-    return served.auth_headers()
-
-
 def _within_cross_field_rules(case: Case) -> None:
     """Make a valid body also follow the rules JSON Schema cannot state (the contract says them
     in words, and the function answers 400): a completion's parts are numbered 1..N, and a page of
@@ -77,8 +70,8 @@ def _within_cross_field_rules(case: Case) -> None:
 # In `make test` the same cases every run (a failure found once is found again, and CI sees what
 # a developer saw); `nox -s fuzz` (CONTRACT_FUZZ_EXAMPLES set) explores new ones each time.
 @settings(derandomize="CONTRACT_FUZZ_EXAMPLES" not in os.environ)
-def test_the_stack_keeps_its_contract(case: Case, served: ServedStack, token_headers: dict[str, str]) -> None:
+def test_the_stack_keeps_its_contract(case: Case, served: ServedStack, auth: dict[str, str]) -> None:
     meta: Any = case.meta
     if meta is not None and meta.generation.mode == GenerationMode.POSITIVE:
         _within_cross_field_rules(case)
-    case.call_and_validate(base_url=served.api_url, headers=token_headers)
+    case.call_and_validate(base_url=served.api_url, headers=auth)

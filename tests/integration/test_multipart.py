@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ from devtools.local_stack import LocalStack
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
+from tests.stack_fixtures import cli
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +27,6 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stored_sha256(stack: LocalStack, key: str) -> str:
     body = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=key)["Body"].read()
     return hashlib.sha256(body).hexdigest()
-
-
-def cli(*arguments: str, cwd: Path, auth: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a CI job would run it (`nox -s integration` installs it),
-    with the token in its environment variable, never on the command line."""
-    environment = {**os.environ, "PRESIGNED_UPLOAD_TOKEN": auth.get("Authorization", "")}
-    arguments = (*arguments, *(f"--header={name}:{value}" for name, value in auth.items() if name != "Authorization"))
-    script = Path(sys.executable).parent / "presigned-upload"
-    if not script.is_file():
-        pytest.fail(f"{script} is missing: install the client first (pip install .), as nox -s integration does")
-    return subprocess.run(
-        [str(script), *arguments], cwd=cwd, env=environment, capture_output=True, text=True, check=False
-    )
 
 
 def test_the_client_uploads_17_mib_in_5_mib_parts(

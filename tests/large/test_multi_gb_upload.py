@@ -11,14 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from devtools.local_stack import LocalStack
-from tests.stack_fixtures import require_capability
+from tests.stack_fixtures import cli, require_capability
 
 GiB = 1024 * 1024 * 1024
 SIZE = int(os.environ.get("LARGE_UPLOAD_BYTES", str(2 * GiB)))
@@ -54,11 +52,7 @@ def test_a_multi_gb_file_lands_whole_with_no_part_sent_twice(
     )
     path, sha256 = large_file
     parts_before = upload_part_requests(stack)
-    script = Path(sys.executable).parent / "presigned-upload"
-    arguments = [str(script), "upload", str(path), "--api", api_url, "--part-size", PART_SIZE]
-    arguments += [f"--header={name}:{value}" for name, value in auth.items() if name != "Authorization"]
-    environment = {**os.environ, "PRESIGNED_UPLOAD_TOKEN": auth.get("Authorization", "")}
-    result = subprocess.run(arguments, cwd=path.parent, env=environment, capture_output=True, text=True, check=False)
+    result = cli("upload", str(path), "--api", api_url, "--part-size", PART_SIZE, cwd=path.parent, auth=auth)
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip()
 

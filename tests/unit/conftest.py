@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
+from devtools import LAMBDA_SRC
 from tests.events import ALLOWED_ORIGIN
 from upload_api.app import UploadApi
 from upload_api.config import Config
@@ -53,6 +58,14 @@ def mocked_aws() -> Iterator[None]:
     """moto's in-process AWS for tests that store objects."""
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def s3(mocked_aws: None) -> Any:
+    """An S3 client on moto's in-process AWS, with the deployment's bucket created."""
+    client = boto3.client("s3", region_name="eu-west-3")
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    return client
 
 
 def make_config(**changes: object) -> Config:
@@ -110,3 +123,15 @@ settings.register_profile(
     "deep", max_examples=50_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "standard"))
+
+
+def fresh_python(code: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``code`` run by a fresh interpreter that imports the function's package from its source,
+    with only ``environment`` (no shared config or caches of this process)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**(environment or {}), "PYTHONPATH": str(LAMBDA_SRC)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -33,17 +33,7 @@ def test_the_legacy_route_is_off_unless_asked_for() -> None:
     ("variable", "value"),
     [
         ("UPLOAD_BUCKET", None),
-        ("UPLOAD_BUCKET", "Not_A_Bucket"),
-        ("UPLOAD_BUCKET", "my..bucket"),
-        ("UPLOAD_BUCKET", "192.168.5.4"),
-        ("UPLOAD_BUCKET", "xn--bucket"),
-        ("UPLOAD_BUCKET", "sthree-bucket"),
-        ("UPLOAD_BUCKET", "my-bucket--x-s3"),
-        ("UPLOAD_BUCKET", "my-bucket--xa-s3"),
-        ("UPLOAD_BUCKET", "my-bucket--op-s3"),
-        ("UPLOAD_BUCKET", "my-bucket--ol-s3"),
-        ("UPLOAD_BUCKET", "my-bucket-s3alias"),
-        ("UPLOAD_BUCKET", "my-bucket.mrap"),
+        # Bucket names Terraform refuses too are in tests/config_rules.py, which runs them on both.
         ("UPLOAD_BUCKET_REGION", None),
         ("UPLOAD_BUCKET_REGION", "moon-1"),
         ("UPLOAD_KEY_PREFIX", "/uploads/"),

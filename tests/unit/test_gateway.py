@@ -48,10 +48,15 @@ def handler(event, context):
 """
 
 
+def fake_pool(directory: Path, **options: Any) -> WorkerPool:
+    """A worker pool running :data:`FAKE_FUNCTION`, written into ``directory``."""
+    (directory / "fake_function.py").write_text(FAKE_FUNCTION)
+    return WorkerPool(directory, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, **options)
+
+
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     code_dir = tmp_path_factory.mktemp("code")
-    (code_dir / "fake_function.py").write_text(FAKE_FUNCTION)
     proxy = Method("ANY", "AWS_PROXY", function_name="fake")
     api = DeployedApi(
         api_id="abc123",
@@ -66,7 +71,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway
             ),
         ),
     )
-    pool = WorkerPool(code_dir, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=1.0)
+    pool = fake_pool(code_dir, timeout=1.0)
     with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
         yield running
 
@@ -214,8 +219,7 @@ def test_a_body_over_api_gateways_cap_is_413_and_the_connection_closes(gateway: 
 
 
 def test_closing_the_pool_stops_every_worker(tmp_path: Path) -> None:
-    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
-    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    pool = fake_pool(tmp_path, timeout=5.0)
     event = {"path": "/echo", "pathParameters": None, "requestContext": {}}
     assert pool.invoke(event, "r1").response is not None
     processes = [worker._process for worker in pool._all]  # what the pool owns
@@ -227,10 +231,9 @@ def test_closing_the_pool_stops_every_worker(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def keyed_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     code_dir = tmp_path_factory.mktemp("keyed")
-    (code_dir / "fake_function.py").write_text(FAKE_FUNCTION)
     keyed = Method("ANY", "AWS_PROXY", function_name="fake", api_key_required=True)
     api = DeployedApi(api_id="abc123", stage="v1", resources=(Resource("/echo", {"ANY": keyed}),))
-    pool = WorkerPool(code_dir, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    pool = fake_pool(code_dir, timeout=5.0)
     with serve(GatewayConfig(api=api, pools={"fake": pool}, api_keys=frozenset({"the-right-key"}))) as running:
         yield running
 
@@ -248,10 +251,9 @@ def test_api_keys_are_checked_when_required(
 
 
 def test_a_cognito_method_without_a_verifier_or_token_is_401(tmp_path: Path) -> None:
-    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
     guarded = Method("ANY", "AWS_PROXY", function_name="fake", authorization="COGNITO_USER_POOLS")
     api = DeployedApi(api_id="abc123", stage="v1", resources=(Resource("/echo", {"ANY": guarded}),))
-    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    pool = fake_pool(tmp_path, timeout=5.0)
     with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
         response = requests.get(f"{running.stage_url}/echo", headers={"Authorization": "x.y.z"}, timeout=10)
     assert response.status_code == 401
@@ -279,8 +281,7 @@ def test_a_burst_of_connections_waits_in_the_backlog_and_none_is_reset(tmp_path:
     # Connect 64 clients before the gateway accepts any: they must all complete the handshake
     # from the listen backlog (socketserver's default of 5 drops SYNs: a 1 s stall each), then
     # all be answered once it serves.
-    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
-    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=2)
+    pool = fake_pool(tmp_path, timeout=5.0, max_workers=2)
     server = _GatewayServer((LOOPBACK, free_port()), GatewayConfig(api=fake_api(), pools={"f": pool}))
     sockets: list[socket.socket] = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -304,8 +305,7 @@ def test_a_burst_of_connections_waits_in_the_backlog_and_none_is_reset(tmp_path:
 
 
 def test_concurrent_requests_queue_for_a_bounded_number_of_warm_workers(tmp_path: Path) -> None:
-    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
-    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=2)
+    pool = fake_pool(tmp_path, timeout=5.0, max_workers=2)
     with serve(GatewayConfig(api=fake_api(), pools={"f": pool})) as running:
 
         def client(_: int) -> list[int]:
@@ -319,10 +319,7 @@ def test_concurrent_requests_queue_for_a_bounded_number_of_warm_workers(tmp_path
 
 
 def test_a_request_that_finds_no_free_worker_in_time_is_504(tmp_path: Path) -> None:
-    (tmp_path / "fake_function.py").write_text(FAKE_FUNCTION)
-    pool = WorkerPool(
-        tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0, max_workers=1, queue_timeout=0.2
-    )
+    pool = fake_pool(tmp_path, timeout=5.0, max_workers=1, queue_timeout=0.2)
     sleeper = {"path": "/do/sleep", "pathParameters": {"action": "sleep"}, "requestContext": {}}
     with ThreadPoolExecutor(max_workers=1) as background:
         busy = background.submit(pool.invoke, sleeper, "r1")  # holds the only worker for 5 s
@@ -343,7 +340,7 @@ def test_the_gateway_s_own_answers_carry_the_deployed_gateway_responses(tmp_path
         resources=(Resource("/echo", {"ANY": guarded}),),
         gateway_responses={"DEFAULT_4XX": cors, "DEFAULT_5XX": cors},
     )
-    pool = WorkerPool(tmp_path, "fake_function.handler", {"PATH": "/usr/bin:/bin"}, timeout=5.0)
+    pool = fake_pool(tmp_path, timeout=5.0)
     origin = {"Origin": "https://app.example.com"}
     with serve(GatewayConfig(api=api, pools={"fake": pool})) as running:
         unauthorized = requests.get(f"{running.stage_url}/echo", headers=origin, timeout=10)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.unit.conftest import fresh_python
 from upload_api.log import get_logger
-
-LAMBDA_SRC = str(Path(__file__).parents[2] / "lambda_src")
-
-
-def run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code], env={"PYTHONPATH": LAMBDA_SRC}, capture_output=True, text=True, timeout=60
-    )
 
 
 def test_an_info_record_nobody_configured_logging_for_loads_nothing() -> None:
-    result = run(
+    result = fresh_python(
         "import sys; from upload_api.log import get_logger; get_logger('t').info('hello'); "
         "print('logging' in sys.modules)"
     )
@@ -31,7 +21,7 @@ def test_an_info_record_nobody_configured_logging_for_loads_nothing() -> None:
 
 
 def test_an_info_record_reaches_a_configured_logging_with_its_fields() -> None:
-    result = run(
+    result = fresh_python(
         "import logging; logging.basicConfig(level=logging.INFO, format='%(name)s %(message)s %(key)s'); "
         "from upload_api.log import get_logger; get_logger('upload_api.app').info('upload signed', extra={'key': 'k1'})"
     )
@@ -40,7 +30,7 @@ def test_an_info_record_reaches_a_configured_logging_with_its_fields() -> None:
 
 
 def test_a_warning_is_shown_even_where_logging_was_never_imported() -> None:
-    result = run("from upload_api.log import get_logger; get_logger('t').warning('S3 did not answer')")
+    result = fresh_python("from upload_api.log import get_logger; get_logger('t').warning('S3 did not answer')")
     assert result.returncode == 0, result.stderr
     assert "S3 did not answer" in result.stderr
 

@@ -7,7 +7,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
 import requests
 
@@ -22,13 +21,6 @@ UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
 COMPLETE = "/uploads/multipart/{upload_id}/complete"
 ABORT = "/uploads/multipart/{upload_id}"
-
-
-@pytest.fixture
-def s3(mocked_aws: None) -> Any:
-    client = boto3.client("s3", region_name="eu-west-3")
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    return client
 
 
 def call(api: UploadApi, method: str, resource: str, upload_id: str | None = None, **kwargs: Any) -> tuple[int, Any]:
@@ -278,9 +270,6 @@ UUID = "0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52"
 def planned_key(part_count: int, part_size: int = 5 * MiB) -> str:
     """A key as create makes it for ``part_count`` full parts: the plan travels in the key."""
     return f"uploads/{UUID}-{part_count * part_size}x{part_size}.bin"
-
-
-KEY = planned_key(3)
 
 
 def completion(part_count: int) -> dict[str, Any]:

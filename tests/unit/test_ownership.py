@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import pytest
 import requests
-from moto import mock_aws
 
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import APP_CLIENT_ID, BUCKET, make_api
@@ -21,9 +19,7 @@ BOB = {"sub": "0f5c2f8e-2222-4aaa-8bbb-000000000002", "cognito:username": "bob",
 
 
 @pytest.fixture
-def api(mocked_aws: None) -> UploadApi:
-    client = boto3.client("s3", region_name="eu-west-3")
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+def api(s3: Any) -> UploadApi:
     return make_api(auth_mode="cognito", downloads_enabled=True)
 
 
@@ -120,21 +116,15 @@ def test_downloads_only_for_the_owner(api: UploadApi) -> None:
         ("video/quicktime", "application/octet-stream"),  # not on the short safe list
     ],
 )
-def test_downloads_are_attachments_with_a_safe_type(stored: str, served: str) -> None:
-    with mock_aws():
-        boto3.client("s3", region_name="eu-west-3").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
-        )
-        api = make_api(
-            auth_mode="cognito", downloads_enabled=True, allowed_content_types=("image/*", "text/*", "video/*")
-        )
-        key = stored_file(api, ALICE, stored)
-        status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
-        assert status == 200
-        query = parse_qs(urlsplit(body["url"]).query)
-        assert query["response-content-disposition"] == ["attachment"]
-        assert query["response-content-type"] == [served]
-        assert requests.get(body["url"], timeout=10).headers["Content-Type"] == served
+def test_downloads_are_attachments_with_a_safe_type(s3: Any, stored: str, served: str) -> None:
+    api = make_api(auth_mode="cognito", downloads_enabled=True, allowed_content_types=("image/*", "text/*", "video/*"))
+    key = stored_file(api, ALICE, stored)
+    status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+    assert status == 200
+    query = parse_qs(urlsplit(body["url"]).query)
+    assert query["response-content-disposition"] == ["attachment"]
+    assert query["response-content-type"] == [served]
+    assert requests.get(body["url"], timeout=10).headers["Content-Type"] == served
 
 
 @pytest.mark.parametrize("filename", ['a"b.txt', "x\r\nSet-Cookie: y", "é.txt", "a" * 256])
@@ -172,17 +162,14 @@ def test_without_authentication_keys_share_the_prefix(mocked_aws: None) -> None:
     ids=["not-scanned-yet", "threat", "scan-failed", "clean"],
 )
 def test_with_the_malware_scan_only_clean_files_are_served(
-    tags: list[dict[str, str]], status: int, code: str | None
+    s3: Any, tags: list[dict[str, str]], status: int, code: str | None
 ) -> None:
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="eu-west-3")
-        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-        api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
-        key = stored_file(api, ALICE)
-        if tags:
-            s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging={"TagSet": tags})
-        answer_status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
-        assert answer_status == status, body
-        if code is not None:
-            assert body["error"]["code"] == code
-            assert "url" not in body
+    api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
+    key = stored_file(api, ALICE)
+    if tags:
+        s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging={"TagSet": tags})
+    answer_status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+    assert answer_status == status, body
+    if code is not None:
+        assert body["error"]["code"] == code
+        assert "url" not in body

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +16,7 @@ import boto3
 import pytest
 import requests
 
-from tests.unit.conftest import BUCKET, ENVIRONMENT
+from tests.unit.conftest import BUCKET, CREDENTIALS, ENVIRONMENT, fresh_python
 from upload_api.errors import ConfigError
 from upload_api.s3 import LazyS3Client
 from upload_api.signer import (
@@ -32,8 +30,8 @@ from upload_api.signer import (
 from upload_api.sigv4 import Credentials
 
 DATA = b"hello, bucket"
-LAMBDA_SRC = str(Path(__file__).parents[2] / "lambda_src")
-CREDENTIALS = Credentials("testing", "testing")
+# The function's environment with credentials: a cold start in a fresh process.
+HANDLER_ENVIRONMENT = {**ENVIRONMENT, "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}
 
 
 def signer(bucket: str = BUCKET, region: str = "us-east-1", **options: object) -> SigV4UploadSigner:
@@ -171,10 +169,8 @@ def test_importing_the_handler_loads_no_sdk() -> None:
         "assert h.API is not None; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"
     )
-    environment = {**ENVIRONMENT, "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "PYTHONPATH": LAMBDA_SRC}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60, check=True
-    )
+    result = fresh_python(code, HANDLER_ENVIRONMENT)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
@@ -208,10 +204,8 @@ def test_answering_post_uploads_loads_no_sdk_and_none_of_the_heavy_modules() -> 
         "assert h.lambda_handler(event, None)['statusCode'] == 201; "
         "print(' '.join(sorted({name.split('.')[0] for name in set(sys.modules) - before})))"
     )
-    environment = {**ENVIRONMENT, "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "PYTHONPATH": LAMBDA_SRC}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60, check=True
-    )
+    result = fresh_python(code, HANDLER_ENVIRONMENT)
+    assert result.returncode == 0, result.stderr
     loaded = set(result.stdout.split())
     assert "upload_api" in loaded
     assert loaded & NOT_ON_THE_COLD_PATH == set()

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import botocore.auth
 import botocore.credentials
+import botocore.signers
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -98,7 +99,9 @@ def botocore_client(region: str, endpoint: str | None) -> S3Client:
 
 @contextmanager
 def botocore_at(epoch_seconds: int, client: S3Client, credentials: sigv4.Credentials) -> Iterator[None]:
-    """botocore's clock pinned to ``epoch_seconds`` and its client signing with ``credentials``."""
+    """botocore's clock pinned to ``epoch_seconds`` (the signer's, which dates a URL, and the
+    presigner's, which a POST policy's expiration is counted from) and its client signing with
+    ``credentials``."""
     # The request signer reads its (frozen) credentials at every signing; swapping them is
     # what makes thousands of credentials testable without a client for each.
     signer = client._request_signer  # type: ignore[attr-defined]
@@ -106,7 +109,10 @@ def botocore_at(epoch_seconds: int, client: S3Client, credentials: sigv4.Credent
         credentials.access_key, credentials.secret_key, credentials.token
     )
     moment = EPOCH + timedelta(seconds=epoch_seconds)
-    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=moment):
+    with (
+        mock.patch.object(botocore.auth, "get_current_datetime", return_value=moment),
+        mock.patch.object(botocore.signers, "get_current_datetime", return_value=moment),
+    ):
         yield
 
 
@@ -167,12 +173,19 @@ constraints = st.one_of(
 upload_ids = st.text(BASE64 + "._~-", min_size=1, max_size=200)
 filenames = st.one_of(st.none(), st.text(LOWER_DIGITS + UPPER_DIGITS + "._ -", min_size=1), st.text(KEY_CHARACTERS))
 
-Sign = Callable[[UploadSigner], SignedRequest]
+Signed = TypeVar("Signed")
 
 
 def both(
-    bucket: str, region: str, endpoint: str | None, now: int, expiry: int, creds: sigv4.Credentials, sign: Sign
-) -> tuple[SignedRequest, SignedRequest]:
+    bucket: str,
+    region: str,
+    endpoint: str | None,
+    now: int,
+    expiry: int,
+    creds: sigv4.Credentials,
+    sign: Callable[[UploadSigner], Signed],
+) -> tuple[Signed, Signed]:
+    """What ``sign`` makes with our signer and with botocore's, at the same moment and credentials."""
     ours = SigV4UploadSigner(
         bucket=bucket,
         region=region,

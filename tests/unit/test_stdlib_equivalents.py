@@ -12,20 +12,16 @@ import base64
 import binascii
 import hashlib
 import hmac
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import quote
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.unit.conftest import fresh_python
 from upload_api import hashing, sigv4
 from upload_api.uploads import uuid4_string
-
-LAMBDA_SRC = str(Path(__file__).parents[2] / "lambda_src")
 
 
 @given(st.binary(max_size=300))
@@ -43,14 +39,8 @@ def test_hmac_sha256_equals_hmac_digest(key: bytes, message: bytes) -> None:
 
 def test_hashing_uses_the_interpreters_own_sha256_not_openssl() -> None:
     code = "import sys, upload_api.hashing as h; print(h.sha256.__module__, '_hashlib' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={"PYTHONPATH": LAMBDA_SRC},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = fresh_python(code)
+    assert result.returncode == 0, result.stderr
     module, openssl_loaded = result.stdout.split()
     assert module in ("_sha2", "_sha256")
     assert openssl_loaded == "False"
