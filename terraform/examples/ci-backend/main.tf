@@ -34,7 +34,6 @@ module "github_oidc" {
 
   github_repository          = var.github_repository
   environment_name           = var.environment_name
-  create_oidc_provider       = var.oidc_provider_arn == null
   oidc_provider_arn          = var.oidc_provider_arn
   resource_prefix            = var.name
   bucket_name_prefix         = var.bucket_name

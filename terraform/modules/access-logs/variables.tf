@@ -9,7 +9,7 @@ variable "log_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.log_bucket_name == null || (can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^xn--|-s3alias$", var.log_bucket_name)))
+    condition     = var.log_bucket_name == null || (can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_name)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$|^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$", var.log_bucket_name)))
     error_message = "log_bucket_name must follow the S3 naming rules."
   }
 }

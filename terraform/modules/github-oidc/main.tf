@@ -9,7 +9,8 @@ locals {
   region      = data.aws_region.current.name
   bucket_glob = "${coalesce(var.bucket_name_prefix, var.resource_prefix)}*"
 
-  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : var.oidc_provider_arn
+  create_oidc_provider = var.oidc_provider_arn == null
+  oidc_provider_arn    = local.create_oidc_provider ? aws_iam_openid_connect_provider.this[0].arn : var.oidc_provider_arn
 
   # The only subjects trusted: exact strings, compared with StringEquals (no StringLike, so no
   # wildcard lets a branch, a tag, a fork's workflow or another repository in).
@@ -70,7 +71,7 @@ locals {
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
-  count = var.create_oidc_provider ? 1 : 0
+  count = local.create_oidc_provider ? 1 : 0
 
   url            = "https://${local.oidc_host}"
   client_id_list = ["sts.amazonaws.com"]

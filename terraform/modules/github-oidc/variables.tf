@@ -20,21 +20,14 @@ variable "environment_name" {
   }
 }
 
-variable "create_oidc_provider" {
-  type        = bool
-  description = "Create the account's GitHub Actions OIDC provider (token.actions.githubusercontent.com). false: use oidc_provider_arn (an account holds at most one provider per URL)."
-  default     = true
-  nullable    = false
-}
-
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of an existing GitHub Actions OIDC provider, with create_oidc_provider = false."
+  description = "ARN of the account's existing GitHub Actions OIDC provider (an account holds at most one per URL); null creates it (token.actions.githubusercontent.com)."
   default     = null
 
   validation {
-    condition     = var.create_oidc_provider ? var.oidc_provider_arn == null : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
-    error_message = "Set oidc_provider_arn (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com) exactly when create_oidc_provider is false."
+    condition     = var.oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com, or null to create the provider."
   }
 }
 

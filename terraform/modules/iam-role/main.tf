@@ -92,39 +92,20 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["${var.log_group_arn}:*"]
   }
 
+  # With a customer managed key: the data key S3 encrypts each upload with (a bucket key), and,
+  # because S3 decrypts the data key again for each part and for CompleteMultipartUpload as the
+  # signer, Decrypt (without it a multipart upload into an SSE-KMS bucket fails with AccessDenied).
   dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    for_each = var.kms_key_arn == null ? [] : [
+      { sid = "EncryptUploadsWithBucketKey", action = "kms:GenerateDataKey" },
+      { sid = "DecryptForMultipartUploads", action = "kms:Decrypt" },
+    ]
 
     content {
-      sid       = "EncryptUploadsWithBucketKey"
+      sid       = statement.value.sid
       effect    = "Allow"
-      actions   = ["kms:GenerateDataKey"]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = [local.kms_via_service]
-      }
-
-      condition {
-        test     = "StringLike"
-        variable = "kms:EncryptionContext:aws:s3:arn"
-        values   = local.kms_encryption_contexts
-      }
-    }
-  }
-
-  # S3 decrypts the data key again for each part and for CompleteMultipartUpload, as the signer:
-  # without this a multipart upload into an SSE-KMS bucket fails with AccessDenied.
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-
-    content {
-      sid       = "DecryptForMultipartUploads"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
+      actions   = [statement.value.action]
+      resources = [var.kms_key_arn]
 
       condition {
         test     = "StringEquals"

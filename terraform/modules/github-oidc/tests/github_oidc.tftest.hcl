@@ -126,13 +126,12 @@ run "an_existing_oidc_provider_is_used_as_given" {
   command = plan
 
   variables {
-    create_oidc_provider = false
-    oidc_provider_arn    = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
   }
 
   assert {
     condition     = length(aws_iam_openid_connect_provider.this) == 0
-    error_message = "With create_oidc_provider = false no provider is created."
+    error_message = "With an existing provider's ARN no provider is created."
   }
 
   assert {
@@ -233,11 +232,11 @@ run "rejects_a_wildcard_repository" {
   expect_failures = [var.github_repository]
 }
 
-run "rejects_an_existing_provider_without_its_arn" {
+run "rejects_an_arn_that_is_not_a_github_oidc_provider" {
   command = plan
 
   variables {
-    create_oidc_provider = false
+    oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/accounts.google.com"
   }
 
   expect_failures = [var.oidc_provider_arn]
