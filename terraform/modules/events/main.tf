@@ -1,10 +1,5 @@
 locals {
   create_queue = var.target_arn == null
-  # The created queues, by name: each lets this rule (and only it) send to it.
-  queue_arns = local.create_queue ? {
-    queue             = aws_sqs_queue.this[0].arn
-    dead_letter_queue = aws_sqs_queue.dead_letter[0].arn
-  } : {}
 
   # What S3 sends to EventBridge for a new object (PutObject, POST, CompleteMultipartUpload,
   # CopyObject) in this bucket under the upload prefix.
@@ -38,13 +33,13 @@ locals {
 
 # Who may send to the queues: EventBridge, on behalf of this rule only.
 data "aws_iam_policy_document" "queue" {
-  for_each = local.queue_arns
+  for_each = local.create_queue ? toset(["queue", "dead_letter_queue"]) : toset([])
 
   statement {
     sid       = "OnlyTheUploadRuleSends"
     effect    = "Allow"
     actions   = ["sqs:SendMessage"]
-    resources = [each.value]
+    resources = [each.key == "queue" ? aws_sqs_queue.this[0].arn : aws_sqs_queue.dead_letter[0].arn]
 
     principals {
       type        = "Service"
