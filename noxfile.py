@@ -13,7 +13,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, s3_emulator
+from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, doc_snippets, provider_lint, s3_emulator
 from devtools import package as packaging
 from devtools import terraform as tf
 
@@ -26,8 +26,9 @@ LOCK_FILE = "requirements/dev.txt"
 PYTEST_STRICT = ("--strict-markers", "--strict-config", "-ra")
 PYTHON_PATHS = ("lambda_src", "client", "devtools", "tests", "noxfile.py")
 # What the sessions that start the local stack (tests, demo, serve) need.
-STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright", "pyjwt[crypto]")
-EXAMPLES = {"complete": TERRAFORM_DIR / "examples" / "complete", "local": TERRAFORM_DIR / "examples" / "local"}
+STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "playwright", "pyjwt[crypto]", "pycognito")
+# The examples `make plan` and `make apply` take (the local stack applies complete with local.tfvars).
+EXAMPLES = {name: TERRAFORM_DIR / "examples" / name for name in ("complete", "ci-backend", "account-bootstrap")}
 
 
 # The Lambda runtimes the unit suite also runs on: the oldest terraform/modules/function allows
@@ -68,7 +69,8 @@ def install(session: nox.Session, *packages: str) -> None:
 
 def terraform_dirs() -> list[Path]:
     """Every Terraform configuration in the repo: the root composition, its modules and examples."""
-    return [TERRAFORM_DIR, *sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
+    candidates = [*sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
+    return [TERRAFORM_DIR, *(path for path in candidates if any(path.glob("*.tf")))]
 
 
 def run_terraform(session: nox.Session, directory: Path, *args: str) -> None:
@@ -131,13 +133,14 @@ def unit(session: nox.Session) -> None:
         session,
         "pytest",
         "hypothesis",
-        "moto[s3]",
+        "moto[s3,apigateway,cognitoidp,awslambda]",
         "responses",
         "boto3",
         "requests",
         "pyyaml",
         "pyjwt[crypto]",
         "openapi-spec-validator",
+        "pycognito",
     )
     session.run("pytest", *PYTEST_STRICT, *pytest_args(session, "tests/unit"))
 
@@ -176,10 +179,17 @@ def check_terraform_directory(directory: Path) -> tuple[Path, bool, str, float]:
 
 @nox.session(python=False)
 def terraform(session: nox.Session) -> None:
-    """Check Terraform: fmt -check, validate every module and example, terraform test."""
+    """Check Terraform: fmt -check, the provider-majors lint, terraform test (or validate) of every
+    module and example, and a plan of every snippet in the docs."""
     require_terraform(session)
     # fmt also writes build/terraform.rc (tf.terraform_env) before the threads below read it.
     run_terraform(session, TERRAFORM_DIR, "fmt", "-check", "-recursive", "-diff")
+    # Only one provider version is installed here: refuse what another supported major would break.
+    findings = provider_lint.lint()
+    for finding in findings:
+        session.log(str(finding))
+    if findings:
+        session.error(f"{len(findings)} construct(s) the supported AWS provider majors disagree on (see above)")
     # One configuration per core at a time: terraform test is CPU-bound, and the directories are
     # independent (each has its own .terraform). Output is printed per directory, in order.
     workers = max(1, min(len(os.sched_getaffinity(0)), 4))
@@ -194,6 +204,12 @@ def terraform(session: nox.Session) -> None:
         if not ok:
             print(output, flush=True)
             failed.append(str(name))
+    # Every Terraform snippet in the docs, planned against this checkout's modules.
+    for result in doc_snippets.check_all(workers):
+        session.log(f"{result.snippet.name}: {'ok' if result.ok else 'FAILED'}")
+        if not result.ok:
+            print(result.output, flush=True)
+            failed.append(result.snippet.name)
     if failed:
         session.error(f"terraform checks failed in: {', '.join(failed)}")
 
@@ -303,7 +319,7 @@ def bench(session: nox.Session) -> None:
 def e2e_aws(session: nox.Session) -> None:
     """Deploy the complete example to a real AWS account, check it end to end, destroy it."""
     require_terraform(session)
-    install(session, "boto3", "requests", "pyjwt[crypto]", ".")
+    install(session, "boto3", "requests", "pyjwt[crypto]", "pycognito", ".")
     info = packaging.build(PACKAGE_ZIP)
     session.log(f"{info.path.name} sha256 {info.sha256_hex}")
     session.run("python", "-m", "devtools.e2e_aws", *session.posargs)

@@ -1,10 +1,17 @@
-"""Users of the local stack's Cognito user pool (on moto): create them, sign them in."""
+"""Users of a Cognito user pool (the local stack's on moto, or e2e-aws's): create them, sign them in.
+
+Sign-in is SRP (USER_SRP_AUTH), what Cognito's SDKs do and the only password flow the complete
+example's app client allows: the password never leaves the client. The local control plane
+refuses a flow the client does not allow, as Cognito does (devtools/aws_rules.py).
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from typing import Any
+
+from pycognito.aws_srp import AWSSRP  # type: ignore[import-untyped]  # no type hints shipped
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,11 @@ def create_user(cognito: Any, user_pool_id: str, email: str) -> User:
     return User(email=email, password=password)
 
 
-def sign_in(cognito: Any, client_id: str, user: User) -> str:
-    """The user's ID token, as a single-page app or a CLI would get it."""
-    answer = cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.email, "PASSWORD": user.password},
-    )
-    return str(answer["AuthenticationResult"]["IdToken"])
+SIGN_IN_FLOW = "USER_SRP_AUTH"
+
+
+def sign_in(cognito: Any, user_pool_id: str, client_id: str, user: User) -> str:
+    """The user's ID token, got as an app gets it: SRP, with ``cognito``'s endpoint and credentials."""
+    srp = AWSSRP(username=user.email, password=user.password, pool_id=user_pool_id, client_id=client_id, client=cognito)
+    tokens = srp.authenticate_user()
+    return str(tokens["AuthenticationResult"]["IdToken"])

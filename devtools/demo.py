@@ -90,7 +90,7 @@ def completion_event(served: ServedStack, key: str) -> None:
     if not served.stack.s3.delivers_events:
         print(f"    NOTICE: the S3 here is {served.stack.s3.name}'s, which delivers no bucket event: nothing to show")
         return
-    messages = messages_for_key(served.stack, key)
+    messages = messages_for_key(served.stack.client("sqs"), served.stack.outputs["events_queue_url"], key)
     if len(messages) != 1:
         raise SystemExit(f"expected one completion event for {key}, got {len(messages)}")
     message = messages[0]
@@ -123,7 +123,7 @@ def signed_in(served: ServedStack) -> dict[str, str]:
     step(f"Without a token the API Gateway authorizer refuses: POST {served.api_url}/uploads")
     refused = requests.post(f"{served.api_url}/uploads", json={"content_type": "text/plain", "size": 5}, timeout=30)
     print(f"    {refused.status_code} {refused.json()}")
-    step(f"Sign in as {served.demo_user.email} (Cognito USER_PASSWORD_AUTH); the ID token goes in Authorization")
+    step(f"Sign in as {served.demo_user.email} (Cognito SRP, as apps do); the ID token goes in Authorization")
     auth = served.auth_headers()
     print("    signed in (the token is not shown)")
     return auth

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import requests
 
+from devtools.upload_events import messages_for_key
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
 
@@ -131,17 +132,69 @@ def upload_large(target: Target, report: Report) -> tuple[str, bytes]:
     return result.key, data
 
 
-def run_checks(target: Target, report: Report | None = None) -> None:
-    """Every check, in order; :class:`CheckFailed` at the first that does not hold."""
+@dataclass(frozen=True)
+class EventsQueue:
+    """Where a deployment with ``enable_events`` leaves one message per upload."""
+
+    sqs: Any
+    url: str
+
+
+def one_event_per_upload(queue: EventsQueue, keys: list[str], report: Report, timeout: float = 120.0) -> None:
+    for key in keys:
+        messages = messages_for_key(queue.sqs, queue.url, key, timeout=timeout)
+        _expect(len(messages) == 1, f"{len(messages)} completion events for {key}, not one")
+    report.passed(f"one completion event per upload on the queue ({len(keys)} uploads)")
+
+
+def run_checks(target: Target, report: Report | None = None, *, events: EventsQueue | None = None) -> list[str]:
+    """Every check, in order; :class:`CheckFailed` at the first that does not hold. The keys stored."""
     report = report or Report()
     small_key, small = upload_small(target, report)
     refuse_another_type(target, report)
     refuse_expired(target, report)
     large_key, large = upload_large(target, report)
+    if events is not None:
+        one_event_per_upload(events, [small_key, large_key], report)
     for key, data in ((small_key, small), (large_key, large)):
         fetched = _download(target, key)
         _expect(hashlib.sha256(fetched).digest() == hashlib.sha256(data).digest(), f"{key} came back different")
     report.passed("both files came back whole through download URLs (same SHA-256)")
+    return [small_key, large_key]
+
+
+# The EICAR test file: every antivirus engine, GuardDuty's included, reports it, and it harms nothing.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def _download_verdict(target: Target, key: str) -> tuple[int, str]:
+    response = requests.get(f"{target.api_url}/files/{key}", headers=target.auth_headers(), timeout=TIMEOUT)
+    code = response.json().get("error", {}).get("code", "") if response.status_code != 200 else ""
+    return response.status_code, code
+
+
+def _wait_for_verdict(target: Target, key: str, timeout: float, poll: float) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    status, code = _download_verdict(target, key)
+    while (status, code) == (409, "scan_pending") and time.monotonic() < deadline:
+        time.sleep(poll)
+        status, code = _download_verdict(target, key)
+    return status, code
+
+
+def malware_scan_checks(
+    target: Target, clean_key: str, report: Report, *, timeout: float = 600.0, poll: float = 10.0
+) -> None:
+    """A clean upload becomes downloadable once scanned; the EICAR test file never does."""
+    status, code = _wait_for_verdict(target, clean_key, timeout, poll)
+    _expect(status == 200, f"a clean upload answered {status} {code} after its scan, not 200")
+    report.passed("a clean upload was scanned and then served")
+    upload = post(target, "/uploads", {"content_type": LARGE_TYPE, "size": len(EICAR)})
+    put = requests.put(upload["url"], data=EICAR, headers=upload["headers"], timeout=TIMEOUT)
+    _expect(put.status_code == 200, f"S3 refused the EICAR test file's PUT: {put.status_code} {_s3_code(put)}")
+    status, code = _wait_for_verdict(target, upload["key"], timeout, poll)
+    _expect((status, code) == (409, "not_clean"), f"the EICAR test file answered {status} {code}, not 409 not_clean")
+    report.passed("the EICAR test file was refused for download (409 not_clean)")
 
 
 def wait_until_expired(upload: dict[str, Any], say: Callable[[str], None] = print) -> dict[str, Any]:

@@ -1,8 +1,15 @@
-"""The deployed stack on loopback: ``terraform/examples/local`` applied to moto and an S3 emulator.
+"""The deployed stack on loopback: the complete example applied to moto and LocalStack.
 
-moto answers the control plane (IAM, Lambda, API Gateway, Cognito, logs); S3 is LocalStack's,
-which checks signatures, expiry and signed headers as real S3 does, and so are EventBridge and SQS,
-which carry the bucket's completion events (see :mod:`devtools.s3_emulator`).
+It is the configuration platform teams apply, deployed the way docs/first-deploy.md says: the
+account bootstrap first (the API Gateway CloudWatch role the stage's logs need), then
+``terraform/examples/complete`` with the switches of ``examples/local/local.tfvars``, and at the
+end a teardown that lifts the stack's destroy guards before destroying it. Only endpoints and
+credentials differ from AWS.
+
+moto answers the control plane (IAM, Lambda, API Gateway, Cognito, logs), with the rules of
+:mod:`devtools.aws_rules` that AWS enforces and moto alone skips; S3 is LocalStack's, which checks
+signatures, expiry and signed headers as real S3 does, and so are KMS (the bucket's key), and
+EventBridge and SQS, which carry the bucket's completion events (see :mod:`devtools.s3_emulator`).
 
 Terraform runs in a private copy of ``terraform/`` under ``build/stacks/``, so concurrent runs
 (a demo beside a test session) never share state or override files, and the repository's own
@@ -29,6 +36,8 @@ from devtools.moto_server import moto_server
 from devtools.s3_emulator import S3Endpoint, s3_emulator
 
 LOCAL_REGION = "us-east-1"
+# What the local stack changes of the complete example, each switch with its reason.
+LOCAL_SWITCHES = Path("..") / "local" / "local.tfvars"
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
@@ -41,7 +50,7 @@ class LocalStack:
     region: str
     workdir: Path
     outputs: Mapping[str, Any]
-    variables: Mapping[str, str]
+    var_args: tuple[str, ...]
 
     def client(self, service: str) -> Any:
         """A boto3 client for ``service`` on the local stack (S3, EventBridge, SQS on LocalStack; the rest on moto)."""
@@ -72,7 +81,7 @@ class LocalStack:
         Empty means the plan is clean (what ``plan -detailed-exitcode`` reports as 0).
         """
         plan_file = self.workdir / "check.tfplan"
-        tf.run(self.workdir, ["plan", "-input=false", "-no-color", f"-out={plan_file}", *tf.var_args(self.variables)])
+        tf.run(self.workdir, ["plan", "-input=false", "-no-color", f"-out={plan_file}", *self.var_args])
         plan = json.loads(tf.run(self.workdir, ["show", "-json", str(plan_file)]).stdout)
         changes: dict[str, set[str]] = {}
         for resource in plan.get("resource_changes", []):
@@ -92,29 +101,44 @@ def local_endpoints(moto_endpoint: str, s3: S3Endpoint) -> dict[str, str]:
     return dict.fromkeys(tf.LOCAL_SERVICES, moto_endpoint) | dict.fromkeys(s3.services, s3.url)
 
 
+def apply_account_bootstrap(terraform_copy: Path, endpoints: Mapping[str, str], region: str) -> None:
+    """Once per account and region, as on AWS: the CloudWatch role API Gateway logs with.
+
+    It is never destroyed (its role has prevent_destroy); the emulators go with the run.
+    """
+    bootstrap = terraform_copy / "examples" / "account-bootstrap"
+    tf.write_endpoint_override(bootstrap, endpoints)
+    tf.run(bootstrap, ["init", "-input=false", "-no-color"])
+    tf.run(bootstrap, ["apply", "-input=false", "-no-color", "-auto-approve", *tf.var_args({"region": region})])
+
+
 @contextmanager
 def local_stack(
     *, package: Path = PACKAGE_ZIP, variables: Mapping[str, str] | None = None, log: Any = print
 ) -> Iterator[LocalStack]:
-    """Start moto and the S3 emulator, apply the local example, yield the stack; destroy and stop on exit."""
+    """Start moto and LocalStack, apply the bootstrap and the complete example, yield the stack;
+    lift the destroy guards, destroy and stop on exit."""
     if not package.is_file():
         raise FileNotFoundError(f"{package} does not exist: build it first with `nox -s package`")
     run_dir = BUILD_DIR / "stacks" / uuid.uuid4().hex[:12]
     tf.copy_configuration(run_dir / "terraform")
-    workdir = run_dir / "terraform" / "examples" / "local"
+    workdir = run_dir / "terraform" / "examples" / "complete"
     all_variables = {"package_path": str(package.resolve()), "region": LOCAL_REGION, **(variables or {})}
+    var_args = (f"-var-file={LOCAL_SWITCHES}", *tf.var_args(all_variables))
     try:
         with (
             moto_server(log_path=run_dir / "moto.log") as endpoint,
             s3_emulator(endpoint, run_dir, log=log) as s3,
         ):
-            tf.write_endpoint_override(workdir, local_endpoints(endpoint, s3))
-            log(f"moto server on {endpoint}; terraform init in {workdir}")
+            endpoints = local_endpoints(endpoint, s3)
+            log(f"moto server on {endpoint}; the account bootstrap, then terraform init in {workdir}")
+            apply_account_bootstrap(run_dir / "terraform", endpoints, LOCAL_REGION)
+            tf.write_endpoint_override(workdir, endpoints)
             tf.run(workdir, ["init", "-input=false", "-no-color"])
             applied = False
             try:
                 log("terraform apply (about a minute: the bucket lifecycle rule is polled)")
-                tf.run(workdir, ["apply", "-input=false", "-no-color", "-auto-approve", *tf.var_args(all_variables)])
+                tf.run(workdir, ["apply", "-input=false", "-no-color", "-auto-approve", *var_args])
                 applied = True
                 yield LocalStack(
                     endpoint=endpoint,
@@ -122,16 +146,14 @@ def local_stack(
                     region=LOCAL_REGION,
                     workdir=workdir,
                     outputs=tf.outputs(workdir),
-                    variables=all_variables,
+                    var_args=var_args,
                 )
             finally:
-                log("terraform destroy")
-                destroyed = tf.run(
-                    workdir,
-                    ["destroy", "-input=false", "-no-color", "-auto-approve", *tf.var_args(all_variables)],
-                    check=applied,
-                )
+                log("terraform destroy (after lifting deletion protection and keep-the-bucket, as on AWS)")
+                destroyed = tf.destroy_guarded(workdir, var_args)
                 if destroyed.returncode != 0:
                     log(f"terraform destroy failed:\n{destroyed.stderr}")
+                    if applied:
+                        raise tf.TerraformFailed(f"terraform destroy failed in {workdir}:\n{destroyed.stderr}")
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)

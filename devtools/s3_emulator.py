@@ -42,8 +42,9 @@ RUNTIME_DIR = REPO_ROOT / ".nox" / "s3-emulator"
 RUNTIME_PYTHON = RUNTIME_DIR / "bin" / "python"
 _RUNTIME_STAMP = RUNTIME_DIR / ".installed-from"
 
-# What LocalStack serves: S3, and the services S3's events travel through (EventBridge, SQS).
-LOCALSTACK_SERVICES = ("s3", "events", "sqs")
+# What LocalStack serves: S3, the KMS its objects are encrypted with (the complete example's key
+# must live where S3 can use it), and the services S3's events travel through (EventBridge, SQS).
+LOCALSTACK_SERVICES = ("s3", "kms", "events", "sqs")
 
 # What LocalStack needs to run on a host with no network, writing only under its state folder.
 _LOCALSTACK_SETTINGS = {
@@ -208,7 +209,7 @@ def s3_emulator(
     if RUNTIME_PYTHON.is_file():
         with localstack_s3(state_dir / "localstack", state_dir / "localstack.log") as url:
             log(
-                f"S3, EventBridge and SQS on LocalStack at {url} "
+                f"S3, KMS, EventBridge and SQS on LocalStack at {url} "
                 "(signatures, expiry and signed headers are checked; bucket events reach the queue)"
             )
             yield S3Endpoint(url=url, checks_signatures=True, name="localstack", services=LOCALSTACK_SERVICES)

@@ -55,7 +55,7 @@ class ServedStack:
         chosen = user or self.demo_user
         if chosen is None or self.client_id is None:
             raise RuntimeError("this stack has no Cognito user pool")
-        return sign_in(self.stack.client("cognito-idp"), self.client_id, chosen)
+        return sign_in(self.stack.client("cognito-idp"), self.stack.outputs["user_pool_id"], self.client_id, chosen)
 
     def auth_headers(self, user: User | None = None) -> dict[str, str]:
         """The headers an API call needs: the ID token when the API has an authorizer."""

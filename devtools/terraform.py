@@ -60,6 +60,12 @@ def var_args(variables: Mapping[str, str]) -> list[str]:
     return [f"-var={name}={value}" for name, value in variables.items()]
 
 
+# What a production stack guards itself with against a stray destroy (the complete example's
+# variables): Cognito refuses to delete a protected pool, and S3 a bucket that holds objects or
+# versions. A teardown turns them off and applies that first, as an operator would.
+DESTROY_GUARDS_OFF = {"user_pool_deletion_protection": "false", "force_destroy": "true"}
+
+
 class TerraformMissing(RuntimeError):
     """Terraform is not on PATH."""
 
@@ -140,6 +146,20 @@ def run(
             f"terraform {args[0]} failed (exit {result.returncode}) in {directory}:\n{result.stdout}{result.stderr}"
         )
     return result
+
+
+def destroy_guarded(directory: Path, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Apply with :data:`DESTROY_GUARDS_OFF`, then destroy; the destroy's result (never raises).
+
+    The destroy runs even when lifting the guards failed (a half-applied stack), so whatever can
+    go, goes; what it says then names what was left.
+    """
+    unguarded = [*args, *var_args(DESTROY_GUARDS_OFF)]
+    lifted = run(directory, ["apply", "-input=false", "-no-color", "-auto-approve", *unguarded], check=False)
+    destroyed = run(directory, ["destroy", "-input=false", "-no-color", "-auto-approve", *unguarded], check=False)
+    if lifted.returncode != 0:
+        destroyed.stderr = f"lifting the destroy guards failed:\n{lifted.stderr}\n{destroyed.stderr}"
+    return destroyed
 
 
 def outputs(directory: Path) -> dict[str, Any]:

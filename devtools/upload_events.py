@@ -1,6 +1,6 @@
-"""The completion events of the local stack: the messages S3 -> EventBridge -> SQS leaves per upload.
+"""Completion events: the messages S3 -> EventBridge -> SQS leaves per upload.
 
-With ``enable_events`` the local example routes each object created under the upload prefix to a
+With ``enable_events`` the stack routes each object created under the upload prefix to a
 queue, through an input transformer that keeps what a consumer needs: bucket, key, size, ETag (and
 the event's id, time, reason and the key prefix). On LocalStack (S3, EventBridge and SQS in one
 process) a message arrives within a second or two of the PUT.
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-
-from devtools.local_stack import LocalStack
 
 MESSAGE_FIELDS = ("event_id", "time", "bucket", "key", "size", "etag", "reason", "key_prefix")
 
@@ -29,7 +27,7 @@ def owner_prefix(message: dict[str, Any]) -> str | None:
 
 
 def messages_for_key(
-    stack: LocalStack, key: str, *, timeout: float = 20.0, settle: float = 3.0
+    sqs: Any, queue_url: str, key: str, *, timeout: float = 20.0, settle: float = 3.0
 ) -> list[dict[str, Any]]:
     """Every message on the events queue about ``key``, received and deleted; bounded by ``timeout``.
 
@@ -37,8 +35,6 @@ def messages_for_key(
     seen too. Messages about other keys are left for their own readers (they reappear after the
     queue's visibility timeout).
     """
-    sqs = stack.client("sqs")
-    queue_url = stack.outputs["events_queue_url"]
     found: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -25,9 +25,19 @@ locals {
     local.create_user_pool ? [module.cognito[0].client_id] : var.existing_user_pool.client_ids
   )
   # The bucket the role and the function are scoped to: the one created here, or yours.
-  bucket_name   = var.create_bucket ? module.bucket[0].bucket_name : data.aws_s3_bucket.existing[0].id
-  bucket_arn    = var.create_bucket ? module.bucket[0].bucket_arn : data.aws_s3_bucket.existing[0].arn
-  bucket_region = var.create_bucket ? data.aws_region.current.name : data.aws_s3_bucket.existing[0].region
+  bucket_name = var.create_bucket ? module.bucket[0].bucket_name : data.aws_s3_bucket.existing[0].id
+  bucket_arn  = var.create_bucket ? module.bucket[0].bucket_arn : data.aws_s3_bucket.existing[0].arn
+  # The provider's region: `region` in provider 6.x, `name` (deprecated there) in 5.x. A lookup
+  # on the whole object works on both majors; naming either attribute fails or warns on one.
+  region = lookup(data.aws_region.current, "region", lookup(data.aws_region.current, "name", null))
+  # A bucket you bring may be in another region: in provider 6.x data.aws_s3_bucket's `region` is
+  # the provider's (the bucket's moved to `bucket_region`), in 5.x it is the bucket's.
+  bucket_region = var.create_bucket ? local.region : lookup(data.aws_s3_bucket.existing[0], "bucket_region", lookup(data.aws_s3_bucket.existing[0], "region", null))
+
+  # GuardDuty Malware Protection for S3 scans objects up to 100 GB and tags larger ones
+  # UNSUPPORTED, which downloads refuse: with the scan on, no upload is signed above that.
+  guardduty_max_object_bytes      = 100 * 1000 * 1000 * 1000
+  max_multipart_upload_size_bytes = var.enable_malware_scan ? min(var.max_multipart_upload_size_bytes, local.guardduty_max_object_bytes) : var.max_multipart_upload_size_bytes
 }
 
 module "cognito" {
@@ -56,11 +66,19 @@ module "bucket" {
   versioning_enabled                     = var.versioning_enabled
   force_destroy                          = var.force_destroy
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
+  noncurrent_version_expiration_days     = var.noncurrent_version_expiration_days
   # The bucket policy denies signatures older than the longest URL the function can sign.
   max_url_expiry_seconds = max(var.url_expiry_seconds, var.download_expiry_seconds)
   # The bucket's CORS allows POST only when forms are enabled.
   allow_post = var.enable_form_uploads
-  tags       = var.tags
+  # ... and GET when download URLs are served, so a page can fetch() one, not only link to it.
+  allow_get = var.enable_downloads
+  # Completion events and GuardDuty's scan both hear uploads through EventBridge: one owner of
+  # the bucket's notification configuration while either is on.
+  eventbridge_notifications = var.enable_events || var.enable_malware_scan
+  # With the scan, S3 refuses unscanned reads and scan-tag changes to all but GuardDuty.
+  malware_scan = var.enable_malware_scan ? { role_arn = module.malware_scan[0].role_arn, key_prefix = var.key_prefix } : null
+  tags         = var.tags
 }
 
 # Before create_bucket the module had no count: keep existing states' bucket where it is.
@@ -113,7 +131,7 @@ module "function" {
     UPLOAD_KEY_PREFIX               = var.key_prefix
     UPLOAD_URL_EXPIRY_SECONDS       = tostring(var.url_expiry_seconds)
     UPLOAD_MAX_SIZE_BYTES           = tostring(var.max_upload_size_bytes)
-    UPLOAD_MAX_MULTIPART_SIZE_BYTES = tostring(var.max_multipart_upload_size_bytes)
+    UPLOAD_MAX_MULTIPART_SIZE_BYTES = tostring(local.max_multipart_upload_size_bytes)
     UPLOAD_ALLOWED_CONTENT_TYPES    = join(",", var.allowed_content_types)
     UPLOAD_ALLOWED_ORIGINS          = join(",", var.allowed_origins)
     UPLOAD_LEGACY_ROUTE_ENABLED     = tostring(var.enable_legacy_route)
@@ -132,23 +150,22 @@ module "function" {
 module "api" {
   source = "./modules/api"
 
-  name                            = var.name
-  routes                          = local.routes
-  function_name                   = module.function.function_name
-  function_invoke_arn             = module.function.invoke_arn
-  stage_name                      = var.stage_name
-  throttling_rate_limit           = var.throttling_rate_limit
-  throttling_burst_limit          = var.throttling_burst_limit
-  access_logs_enabled             = var.access_logs_enabled
-  create_api_gateway_account_role = var.create_api_gateway_account_role
-  cognito_user_pool_arns          = local.user_pool_arns
-  api_keys_enabled                = var.enable_api_keys
-  usage_plan                      = var.usage_plan
-  log_retention_days              = var.log_retention_days
-  allowed_origins                 = var.allowed_origins
-  execution_logging_level         = var.execution_logging_level
-  waf_web_acl_arn                 = var.waf_web_acl_arn
-  tags                            = var.tags
+  name                    = var.name
+  routes                  = local.routes
+  function_name           = module.function.function_name
+  function_invoke_arn     = module.function.invoke_arn
+  stage_name              = var.stage_name
+  throttling_rate_limit   = var.throttling_rate_limit
+  throttling_burst_limit  = var.throttling_burst_limit
+  access_logs_enabled     = var.access_logs_enabled
+  cognito_user_pool_arns  = local.user_pool_arns
+  api_keys_enabled        = var.enable_api_keys
+  usage_plan              = var.usage_plan
+  log_retention_days      = var.log_retention_days
+  allowed_origins         = var.allowed_origins
+  execution_logging_level = var.execution_logging_level
+  waf_web_acl_arn         = var.waf_web_acl_arn
+  tags                    = var.tags
 }
 
 # Completion events: S3 -> EventBridge -> a queue (or your target), one message per upload.
@@ -159,11 +176,16 @@ module "events" {
   name        = "${var.name}-uploads"
   bucket_name = local.bucket_name
   key_prefix  = var.key_prefix
-  # A bucket you bring keeps its notification configuration: turn EventBridge on there.
-  manage_bucket_notification = var.create_bucket
-  target_arn                 = var.events_target_arn
-  kms_key_arn                = var.events_kms_key_arn
-  tags                       = var.tags
+  target_arn  = var.events_target_arn
+  kms_key_arn = var.events_kms_key_arn
+  tags        = var.tags
+}
+
+# The notification moved from the events module to the bucket module: moved, not replaced, so
+# the bucket's EventBridge setting is never emptied on the way.
+moved {
+  from = module.events[0].aws_s3_bucket_notification.this[0]
+  to   = module.bucket[0].aws_s3_bucket_notification.eventbridge[0]
 }
 
 # Malware scan: GuardDuty Malware Protection for S3 scans each upload and tags it with the result.

@@ -50,7 +50,7 @@ output "stage_name" {
 
 output "region" {
   description = "Region of the deployment."
-  value       = data.aws_region.current.name
+  value       = local.region
 }
 
 output "routes" {

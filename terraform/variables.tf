@@ -101,7 +101,7 @@ variable "max_upload_size_bytes" {
 
 variable "max_multipart_upload_size_bytes" {
   type        = number
-  description = "Largest multipart upload the API starts; S3's limit is 10 000 parts of 5 GiB (48.8 TiB)."
+  description = "Largest multipart upload the API starts; S3's limit is 10 000 parts of 5 GiB (48.8 TiB). With enable_malware_scan it is capped at 100 GB, the largest object GuardDuty scans."
   default     = 1099511627776
   nullable    = false
 
@@ -148,6 +148,17 @@ variable "force_destroy" {
   description = "Allow destroying the bucket while it holds objects. Keep false in production."
   default     = false
   nullable    = false
+}
+
+variable "noncurrent_version_expiration_days" {
+  type        = number
+  description = "With versioning_enabled, delete a version this many days after it stops being current (a deleted or overwritten upload), then its delete marker. null keeps every version forever."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days == null || try(var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days, false)
+    error_message = "noncurrent_version_expiration_days must be a whole number of days, 1 or more, or null."
+  }
 }
 
 variable "abort_incomplete_multipart_upload_days" {
@@ -212,7 +223,7 @@ variable "lambda_memory_size" {
 
 variable "lambda_timeout" {
   type        = number
-  description = "Timeout of the function in seconds."
+  description = "Timeout of the function in seconds. Completing a very large multipart upload can take S3 longer; the client's retry of the completion is answered from S3's listing, so it recovers."
   default     = 10
   nullable    = false
 
@@ -224,7 +235,7 @@ variable "lambda_timeout" {
 
 variable "lambda_reserved_concurrent_executions" {
   type        = number
-  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved."
+  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved. Lambda keeps 100 of the account's executions unreserved (all 10 of a new account's), so a reservation fails in a new account and above the limit minus 100 in others: see `aws lambda get-account-settings`."
   default     = -1
   nullable    = false
 }
@@ -267,15 +278,15 @@ variable "throttling_burst_limit" {
 
 variable "access_logs_enabled" {
   type        = bool
-  description = "Write JSON access logs for the API stage (needs the account-level API Gateway CloudWatch role)."
-  default     = true
+  description = "Write JSON access logs for the API stage. Off by default: it needs the account-level API Gateway CloudWatch role, which a fresh account lacks; apply examples/account-bootstrap once per account and region, then turn it on."
+  default     = false
   nullable    = false
 }
 
 variable "execution_logging_level" {
   type        = string
-  description = "API Gateway execution logging: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). Like access logs it needs the account-level API Gateway CloudWatch role, so anything but OFF needs access_logs_enabled."
-  default     = "ERROR"
+  description = "API Gateway execution logging: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). Like access logs it needs the account-level API Gateway CloudWatch role, so anything but OFF needs access_logs_enabled. OFF by default, as access logs are."
+  default     = "OFF"
   nullable    = false
 
   validation {
@@ -292,13 +303,6 @@ variable "waf_web_acl_arn" {
   type        = string
   description = "ARN of a regional WAFv2 web ACL to associate with the API stage (rate rules, IP sets, managed rule groups); null associates none."
   default     = null
-}
-
-variable "create_api_gateway_account_role" {
-  type        = bool
-  description = "Create and register the account-wide API Gateway CloudWatch role (once per account and region)."
-  default     = false
-  nullable    = false
 }
 
 variable "tags" {

@@ -111,7 +111,8 @@ _HEADER = """\
 mock_provider "aws" {
   mock_data "aws_region" {
     defaults = {
-      name = "eu-west-1"
+      name   = "eu-west-1" # provider 5.x
+      region = "eu-west-1" # provider 6.x
     }
   }
   mock_data "aws_iam_policy_document" {

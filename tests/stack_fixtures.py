@@ -25,7 +25,7 @@ TEST_ORIGIN = "http://127.0.0.1:9"
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[ServedStack]:
-    """terraform/examples/local applied to fresh emulators, its API on the local gateway."""
+    """The complete example (with examples/local's switches) on fresh emulators, its API on the gateway."""
     if not PACKAGE_ZIP.is_file():
         pytest.fail(f"{PACKAGE_ZIP} is missing: run `nox -s integration`, which builds it first")
     with served_stack(log=lambda line: print(line, flush=True), extra_origins=(TEST_ORIGIN,)) as running:

@@ -1,7 +1,8 @@
 mock_provider "aws" {
   mock_data "aws_region" {
     defaults = {
-      name = "eu-west-1"
+      name   = "eu-west-1" # provider 5.x
+      region = "eu-west-1" # provider 6.x
     }
   }
   # Under a mock provider a policy document's json is random text; IAM resources need JSON.
@@ -430,19 +431,14 @@ run "execution_logging_needs_the_logging_role_access_logs_need" {
   command = plan
 
   variables {
-    access_logs_enabled = false
+    execution_logging_level = "ERROR"
   }
 
   expect_failures = [var.execution_logging_level]
 }
 
-run "no_logs_at_all_when_the_account_has_no_logging_role" {
+run "the_defaults_apply_in_an_account_without_the_logging_role" {
   command = plan
-
-  variables {
-    access_logs_enabled     = false
-    execution_logging_level = "OFF"
-  }
 
   assert {
     condition     = module.api.access_log_group_name == null
@@ -462,6 +458,11 @@ run "downloads_and_api_keys_when_asked" {
     condition     = contains(module.api.routes, "/files/{key+}") && module.function.environment["UPLOAD_DOWNLOADS_ENABLED"] == "true"
     error_message = "enable_downloads routes GET /files/{key+} and tells the function."
   }
+
+  assert {
+    condition     = contains(module.bucket[0].cors_allowed_methods, "GET")
+    error_message = "With downloads the bucket's CORS allows GET, so a page can fetch() a download URL."
+  }
 }
 
 run "form_uploads_are_off_by_default" {
@@ -473,8 +474,8 @@ run "form_uploads_are_off_by_default" {
   }
 
   assert {
-    condition     = !contains(module.bucket[0].cors_allowed_methods, "POST")
-    error_message = "The bucket's CORS allows POST only when forms are enabled."
+    condition     = !contains(module.bucket[0].cors_allowed_methods, "POST") && !contains(module.bucket[0].cors_allowed_methods, "GET")
+    error_message = "The bucket's CORS allows POST only when forms are enabled, GET only with downloads."
   }
 }
 
@@ -519,7 +520,9 @@ run "brings_its_own_bucket" {
     values = {
       id     = "acme-existing-uploads"
       arn    = "arn:aws:s3:::acme-existing-uploads"
-      region = "eu-central-1"
+      region = "eu-central-1" # the bucket's region in provider 5.x
+      # the bucket's region in provider 6.x (where `region` is the provider's); 5.x ignores it
+      bucket_region = "eu-central-1"
     }
   }
 
@@ -568,6 +571,11 @@ run "completion_events_and_malware_scan_are_off_by_default" {
   }
 
   assert {
+    condition     = !module.bucket[0].eventbridge_notifications
+    error_message = "Without events or a scan the bucket sends nothing to EventBridge."
+  }
+
+  assert {
     condition     = length(module.malware_scan) == 0 && output.malware_protection_plan_arn == null && output.malware_scan_status_tag == null
     error_message = "The malware scan is opt-in; its outputs are null when off."
   }
@@ -588,6 +596,11 @@ run "completion_events_for_the_created_bucket" {
   assert {
     condition     = length(module.events) == 1 && length(module.events[0].event_pattern) > 0
     error_message = "enable_events creates the events module."
+  }
+
+  assert {
+    condition     = module.bucket[0].eventbridge_notifications
+    error_message = "The bucket sends its events to EventBridge, through the bucket module."
   }
 
   assert {
@@ -615,6 +628,16 @@ run "a_malware_scan_tells_the_function_and_lets_it_read_tags" {
   assert {
     condition     = length(module.malware_scan) == 1
     error_message = "enable_malware_scan creates the malware-scan module."
+  }
+
+  assert {
+    condition     = module.bucket[0].eventbridge_notifications && length(module.events) == 0
+    error_message = "GuardDuty hears uploads through the bucket's EventBridge notifications: they stay on without completion events (one owner, never emptied by turning events off)."
+  }
+
+  assert {
+    condition     = module.function.environment["UPLOAD_MAX_MULTIPART_SIZE_BYTES"] == "100000000000"
+    error_message = "With the scan no multipart upload is signed above 100 GB, the largest object GuardDuty scans."
   }
 
   assert {

@@ -13,6 +13,7 @@ import jwt
 import moto.cognitoidp
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from devtools.cognito_users import User, sign_in
 from devtools.served_stack import ServedStack
@@ -68,16 +69,36 @@ def test_an_expired_token_is_401(api_url: str, auth: dict[str, str]) -> None:
     assert post(api_url, {"Authorization": fresh}).status_code == 201
 
 
-def test_a_token_for_another_app_client_is_401(served: ServedStack, api_url: str) -> None:
+def complete_example_auth_flows(served: ServedStack) -> list[str]:
+    """The deployed app client's flows, less the local stack's one switch (allow_password_auth):
+    the flows of the complete example's client, as a platform team deploys it."""
     cognito = served.stack.client("cognito-idp")
-    other = cognito.create_user_pool_client(
-        UserPoolId=served.stack.outputs["user_pool_id"],
-        ClientName="someone-elses-app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
+    client = cognito.describe_user_pool_client(
+        UserPoolId=served.stack.outputs["user_pool_id"], ClientId=served.client_id
+    )["UserPoolClient"]
+    return [flow for flow in client["ExplicitAuthFlows"] if flow != "ALLOW_USER_PASSWORD_AUTH"]
+
+
+def test_the_project_signs_in_through_the_flows_the_complete_example_allows(served: ServedStack, api_url: str) -> None:
+    # Another app client of the pool with exactly those flows: SRP gets a token (the control
+    # plane refuses any flow a client does not allow, as Cognito does), and the API refuses it
+    # because the token is for another client.
+    flows = complete_example_auth_flows(served)
+    assert sorted(flows) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
+    cognito = served.stack.client("cognito-idp")
+    pool = served.stack.outputs["user_pool_id"]
+    other = cognito.create_user_pool_client(UserPoolId=pool, ClientName="someone-elses-app", ExplicitAuthFlows=flows)[
+        "UserPoolClient"
+    ]["ClientId"]
     assert served.demo_user is not None
-    token = sign_in(cognito, other, served.demo_user)
+    token = sign_in(cognito, pool, other, served.demo_user)
     assert post(api_url, {"Authorization": token}).status_code == 401
+    with pytest.raises(ClientError, match="USER_PASSWORD_AUTH flow not enabled for this client"):
+        cognito.initiate_auth(
+            ClientId=other,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": served.demo_user.email, "PASSWORD": served.demo_user.password},
+        )
 
 
 def test_the_preflight_needs_no_token(served: ServedStack, api_url: str) -> None:

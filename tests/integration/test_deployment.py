@@ -69,10 +69,12 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
     actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert actions == {
         "s3:PutObject",
-        "s3:GetObject",  # examples/local turns downloads on
+        "s3:GetObject",  # the local switches turn downloads on
         "s3:ListMultipartUploadParts",
         "s3:AbortMultipartUpload",
         "s3:ListBucket",  # only under the prefix: a repeated completion's and a download's lookup
+        "kms:GenerateDataKey",  # the complete example's key, through S3 only (checked below)
+        "kms:Decrypt",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
@@ -84,6 +86,9 @@ def test_the_role_may_only_put_objects_under_the_prefix_and_write_its_own_logs(s
             assert statement["Condition"] == {"StringLike": {"s3:prefix": f"{prefix}*"}}
         elif "s3:" in str(statement["Action"]):
             assert resources == [f"arn:aws:s3:::{bucket}/{prefix}*"]
+        elif "kms:" in str(statement["Action"]):
+            assert resources == [stack.outputs["kms_key_arn"]]
+            assert statement["Condition"]["StringEquals"]["kms:ViaService"] == f"s3.{stack.region}.amazonaws.com"
         else:
             assert all(":log-group:/aws/lambda/" in resource for resource in resources)
 
@@ -96,7 +101,13 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
         ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
     )
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    # The complete example's SSE-KMS, with its own rotating key (on LocalStack's KMS, beside S3).
+    assert rules[0]["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": stack.outputs["kms_key_arn"],
+    }
+    assert stack.client("kms").get_key_rotation_status(KeyId=stack.outputs["kms_key_arn"])["KeyRotationEnabled"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     # The bucket policy is attached here as in production (enforce_tls defaults on): no TLS, old
     # TLS and signatures older than the longest expiry (300 s here) plus 300 s of skew are denied.
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
@@ -105,20 +116,22 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     assert {"NumericLessThan": {"s3:TlsVersion": "1.2"}} in conditions
     assert {"NumericGreaterThan": {"s3:signatureAge": "600000"}} in conditions
     cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
-    # PUT only: the service signs no POST form uploads, and downloads are navigations.
-    # PUT for presigned uploads; POST because examples/local turns HTML-form uploads on.
-    assert sorted(cors[0]["AllowedMethods"]) == ["POST", "PUT"]
+    # PUT for presigned uploads; POST and GET because the local switches turn HTML-form uploads
+    # and downloads on.
+    assert sorted(cors[0]["AllowedMethods"]) == ["GET", "POST", "PUT"]
     assert "ETag" in cors[0]["ExposeHeaders"]
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
 
 
-# Attributes the emulators do not store (today only moto's Lambda), so a plan after the apply
+# Attributes the emulators do not store (moto's Lambda and Cognito), so a plan after the apply
 # wants to set them again. Each entry names the resource, the attribute and why; anything else
 # that differs fails the test.
 KNOWN_MOTO_GAPS = {
     # moto's Lambda (5.2.x) neither stores nor returns LoggingConfig (Lambda's native JSON logs).
     "module.uploads.module.function.aws_lambda_function.this": {"logging_config"},
+    # moto's Cognito (5.2.x) neither stores nor returns UserPoolTier (the feature plan).
+    "module.uploads.module.cognito[0].aws_cognito_user_pool.this": {"user_pool_tier"},
 }
 
 

@@ -67,7 +67,7 @@ def test_an_upload_leaves_exactly_one_message_with_bucket_key_size_and_etag(
     put = requests.put(upload["url"], data=DATA, headers=upload["headers"], timeout=30)
     assert put.status_code == 200, put.text
 
-    messages = messages_for_key(stack, upload["key"])
+    messages = messages_for_key(stack.client("sqs"), stack.outputs["events_queue_url"], upload["key"])
 
     assert len(messages) == 1, messages
     (message,) = messages

@@ -68,13 +68,14 @@ def test_elsewhere_moto_s3_is_used_with_a_loud_notice(tmp_path: Path, monkeypatc
     assert any(line.startswith("NOTICE") and "NO completion event" in line for line in said)
 
 
-def test_localstack_serves_s3_and_the_services_its_events_travel_through() -> None:
-    assert s3_emulator._LOCALSTACK_SETTINGS["SERVICES"] == "s3,events,sqs"
+def test_localstack_serves_s3_its_key_and_the_services_its_events_travel_through() -> None:
+    assert s3_emulator._LOCALSTACK_SETTINGS["SERVICES"] == "s3,kms,events,sqs"
     localstack = s3_emulator.S3Endpoint("http://127.0.0.1:2", True, "localstack", s3_emulator.LOCALSTACK_SERVICES)
     assert localstack.delivers_events
     endpoints = local_endpoints("http://127.0.0.1:1", localstack)
     assert set(endpoints) == set(tf.LOCAL_SERVICES)
-    assert {service for service, url in endpoints.items() if url == "http://127.0.0.1:2"} == {"s3", "events", "sqs"}
+    on_localstack = {service for service, url in endpoints.items() if url == "http://127.0.0.1:2"}
+    assert on_localstack == {"s3", "kms", "events", "sqs"}
 
 
 def test_with_moto_s3_every_service_is_motos() -> None:

@@ -24,20 +24,25 @@ module "uploads" {
   allowed_content_types = var.allowed_content_types
   log_retention_days    = 90
 
-  # Access logs need the account-wide API Gateway CloudWatch role; set false if the account
-  # already registers one (a single setting per account and region).
-  create_api_gateway_account_role = var.create_api_gateway_account_role
+  # Access logs and execution logging: they need the account's API Gateway CloudWatch role, which
+  # an administrator registers once per account and region (examples/account-bootstrap).
+  access_logs_enabled     = var.api_gateway_logging
+  execution_logging_level = var.api_gateway_logging ? "ERROR" : "OFF"
+
+  enable_events       = var.enable_events
+  enable_malware_scan = var.enable_malware_scan
 }
 
 module "github_oidc" {
   source = "../../modules/github-oidc"
 
-  github_repository          = var.github_repository
-  environment_name           = var.environment_name
-  oidc_provider_arn          = var.oidc_provider_arn
-  resource_prefix            = var.name
-  bucket_name_prefix         = var.bucket_name
-  state_bucket_name          = var.state_bucket_name
-  state_key                  = var.state_key
-  manage_api_gateway_account = var.create_api_gateway_account_role
+  github_repository  = var.github_repository
+  environment_name   = var.environment_name
+  oidc_provider_arn  = var.oidc_provider_arn
+  resource_prefix    = var.name
+  bucket_name_prefix = var.bucket_name
+  state_bucket_name  = var.state_bucket_name
+  state_key          = var.state_key
+  # The pipeline's roles may apply exactly the features the stack has.
+  stack_features = { events = var.enable_events, malware_scan = var.enable_malware_scan }
 }

@@ -38,9 +38,9 @@ variable "allowed_content_types" {
   default     = ["image/png", "image/jpeg", "image/webp", "application/pdf"]
 }
 
-variable "create_api_gateway_account_role" {
+variable "api_gateway_logging" {
   type        = bool
-  description = "Create and register the account-wide API Gateway CloudWatch role (false if the account already has one)."
+  description = "Access logs and execution logging (ERROR) for the API stage. They need the account's API Gateway CloudWatch role: apply examples/account-bootstrap once per account and region first."
   default     = true
 }
 
@@ -70,4 +70,16 @@ variable "state_key" {
   type        = string
   description = "The backend's state key (the same as in backend.hcl)."
   default     = "presigned-uploads/terraform.tfstate"
+}
+
+variable "enable_events" {
+  type        = bool
+  description = "One message per completed upload, on an SQS queue (the pipeline's roles may then manage the queues and the rule)."
+  default     = false
+}
+
+variable "enable_malware_scan" {
+  type        = bool
+  description = "Scan each upload with GuardDuty Malware Protection for S3 (the pipeline's roles may then manage the plan)."
+  default     = false
 }

@@ -1,5 +1,10 @@
-# A complete deployment for a real AWS account: SSE-KMS with a rotating key, versioning, your
-# origins and content types, the seed's unconstrained route off. Copy it and set the variables.
+# A complete deployment for a real AWS account: SSE-KMS with a rotating key, versioning, access
+# and execution logs, your origins and content types, the seed's unconstrained route off. Copy it
+# and set the variables. Apply examples/account-bootstrap once per account and region first: the
+# logs need the account's API Gateway CloudWatch role (docs/first-deploy.md).
+#
+# The local stack (make demo, make test) applies this same configuration to moto and LocalStack,
+# with the switches in examples/local/local.tfvars; the README lists each and its reason.
 
 provider "aws" {
   region = var.region
@@ -13,6 +18,8 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_iam_policy_document" "key" {
   # checkov:skip=CKV_AWS_109: a key policy's "*" is this key only; delegating it to the account's IAM is AWS's default key policy, and the role's grant is scoped by kms:ViaService and the bucket's encryption context
   # checkov:skip=CKV_AWS_111: as above: the resource of a key policy statement is the key itself
@@ -25,7 +32,7 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
     }
   }
 }
@@ -56,15 +63,24 @@ module "uploads" {
   versioning_enabled    = true
   log_retention_days    = 90
 
+  # Access logs and execution logging at ERROR: they need the account's API Gateway CloudWatch
+  # role, which examples/account-bootstrap registers once per account and region.
+  access_logs_enabled     = var.api_gateway_logging
+  execution_logging_level = var.api_gateway_logging ? "ERROR" : "OFF"
+
   # Users may enrol an authenticator app (TOTP). threat_protection = "ENFORCED" adds Cognito's
   # risk-based blocking, on the Plus feature plan (billed per active user).
-  mfa_configuration = "OPTIONAL"
+  mfa_configuration   = "OPTIONAL"
+  allow_password_auth = var.allow_password_auth
+  # A production pool and bucket survive a stray destroy: turn these off (and apply) first to
+  # tear the stack down, as e2e-aws and the local stack do.
+  user_pool_deletion_protection = var.user_pool_deletion_protection
+  force_destroy                 = var.force_destroy
 
-  # The seed's GET /upload-url signs a URL that binds no size, type or checksum: keep it off.
-  enable_legacy_route = false
+  # The seed's GET /upload-url signs a URL that binds no size, type or checksum: off by default.
+  enable_legacy_route = var.enable_legacy_route
   enable_downloads    = var.enable_downloads
-
-  # Access logs need the account-wide API Gateway CloudWatch role. Set this to false if your
-  # account already registers one (it is a single setting per account and region).
-  create_api_gateway_account_role = var.create_api_gateway_account_role
+  enable_form_uploads = var.enable_form_uploads
+  enable_events       = var.enable_events
+  enable_malware_scan = var.enable_malware_scan
 }

@@ -72,3 +72,23 @@ output "user_pool_client_ids" {
   description = "App clients to sign in with (SRP through your app's Cognito SDK; USER_PASSWORD_AUTH only with allow_password_auth)."
   value       = module.uploads.user_pool_client_ids
 }
+
+output "authorization" {
+  description = "How the API authenticates callers: cognito."
+  value       = module.uploads.authorization
+}
+
+output "events_queue_url" {
+  description = "The queue that receives a message per completed upload (null without enable_events)."
+  value       = module.uploads.events_queue_url
+}
+
+output "events_rule_arn" {
+  description = "ARN of the EventBridge rule for completed uploads (null without enable_events)."
+  value       = module.uploads.events_rule_arn
+}
+
+output "malware_protection_plan_arn" {
+  description = "ARN of the GuardDuty malware protection plan (null without enable_malware_scan)."
+  value       = module.uploads.malware_protection_plan_arn
+}

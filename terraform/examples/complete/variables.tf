@@ -38,9 +38,9 @@ variable "max_upload_size_bytes" {
   default     = 104857600
 }
 
-variable "create_api_gateway_account_role" {
+variable "api_gateway_logging" {
   type        = bool
-  description = "Create and register the account-wide API Gateway CloudWatch role."
+  description = "Access logs and execution logging (ERROR) for the API stage. They need the account's API Gateway CloudWatch role: apply examples/account-bootstrap once per account and region first."
   default     = true
 }
 
@@ -59,4 +59,46 @@ variable "kms_deletion_window_days" {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
     error_message = "kms_deletion_window_days must be from 7 to 30."
   }
+}
+
+variable "enable_legacy_route" {
+  type        = bool
+  description = "Serve the seed's GET /upload-url, which signs a URL binding no size, type or checksum. Keep it off in production."
+  default     = false
+}
+
+variable "enable_form_uploads" {
+  type        = bool
+  description = "Serve POST /uploads/form (a signed POST policy for plain HTML forms)."
+  default     = false
+}
+
+variable "enable_events" {
+  type        = bool
+  description = "Send one message per completed upload to an SQS queue through EventBridge."
+  default     = false
+}
+
+variable "enable_malware_scan" {
+  type        = bool
+  description = "Scan each upload with GuardDuty Malware Protection for S3; downloads then serve only clean files."
+  default     = false
+}
+
+variable "allow_password_auth" {
+  type        = bool
+  description = "Let the app client sign in with USER_PASSWORD_AUTH as well as SRP. Off: the password never leaves the client."
+  default     = false
+}
+
+variable "user_pool_deletion_protection" {
+  type        = bool
+  description = "Cognito refuses to delete the user pool while this is on; turn it off and apply before a destroy."
+  default     = true
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let a destroy delete the bucket (and its log bucket) with every object and version in it; turn it on and apply before a destroy."
+  default     = false
 }

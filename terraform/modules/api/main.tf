@@ -186,6 +186,17 @@ resource "aws_cloudwatch_log_group" "access" {
   tags              = var.tags
 }
 
+# Execution logs: the group API Gateway writes to, created here so it has a retention and goes
+# with the stack.
+resource "aws_cloudwatch_log_group" "execution" {
+  # checkov:skip=CKV_AWS_158: CloudWatch Logs encrypts every group at rest; execution logs at ERROR or INFO never hold a URL, signature or token (data tracing stays off)
+  count = var.execution_logging_level == "OFF" ? 0 : 1
+
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
 resource "aws_api_gateway_stage" "this" {
   # checkov:skip=CKV_AWS_120: the API answers with per-user signed URLs; a cache would hand one caller's URL to another
   # checkov:skip=CKV2_AWS_29: a WAF web ACL is optional (waf_web_acl_arn): its rules and cost are the account's choice
@@ -221,7 +232,9 @@ resource "aws_api_gateway_stage" "this" {
     }
   }
 
-  depends_on = [aws_api_gateway_account.this]
+  # API Gateway creates the execution log group itself (no retention, never deleted) unless it
+  # exists before the first logged request.
+  depends_on = [aws_cloudwatch_log_group.execution]
 }
 
 resource "aws_api_gateway_method_settings" "all" {
@@ -247,6 +260,10 @@ resource "aws_wafv2_web_acl_association" "this" {
 
   resource_arn = aws_api_gateway_stage.this.arn
   web_acl_arn  = var.waf_web_acl_arn
+
+  # WAF sometimes answers WAFUnavailableEntityException for a stage created moments before; the
+  # method settings' update gives the stage that moment.
+  depends_on = [aws_api_gateway_method_settings.all]
 }
 
 resource "aws_lambda_permission" "this" {
@@ -257,43 +274,31 @@ resource "aws_lambda_permission" "this" {
   source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
 }
 
-# The account-wide setting that lets API Gateway write logs (opt-in: one per account and region).
-data "aws_iam_policy_document" "api_gateway_assume_role" {
-  count = var.create_api_gateway_account_role ? 1 : 0
+# The account-wide CloudWatch role (aws_api_gateway_account) moved to modules/api-gateway-account,
+# applied once per account and region (examples/account-bootstrap). Stacks that created it keep
+# it in AWS, untouched, and only forget it: the account's logging must not depend on one stack.
+removed {
+  from = aws_api_gateway_account.this
 
-  statement {
-    sid     = "ApiGatewayAssumesRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["apigateway.amazonaws.com"]
-    }
+  lifecycle {
+    destroy = false
   }
 }
 
-resource "aws_iam_role" "api_gateway_logs" {
-  count = var.create_api_gateway_account_role ? 1 : 0
+removed {
+  from = aws_iam_role_policy_attachment.api_gateway_logs
 
-  name               = "${var.name}-apigateway-logs"
-  assume_role_policy = data.aws_iam_policy_document.api_gateway_assume_role[0].json
-  tags               = var.tags
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "aws_iam_role_policy_attachment" "api_gateway_logs" {
-  count = var.create_api_gateway_account_role ? 1 : 0
+removed {
+  from = aws_iam_role.api_gateway_logs
 
-  role       = aws_iam_role.api_gateway_logs[0].name
-  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
-}
-
-resource "aws_api_gateway_account" "this" {
-  count = var.create_api_gateway_account_role ? 1 : 0
-
-  cloudwatch_role_arn = aws_iam_role.api_gateway_logs[0].arn
-
-  depends_on = [aws_iam_role_policy_attachment.api_gateway_logs]
+  lifecycle {
+    destroy = false
+  }
 }
 
 # API keys for machine clients (CI jobs): one key, bound to this stage through a usage plan.

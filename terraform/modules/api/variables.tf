@@ -67,8 +67,8 @@ variable "throttling_burst_limit" {
 
 variable "access_logs_enabled" {
   type        = bool
-  description = "Write JSON access logs to the API's own log group. Needs the account-level API Gateway CloudWatch role (see create_api_gateway_account_role)."
-  default     = true
+  description = "Write JSON access logs to the API's own log group. Off by default: it needs the account-level API Gateway CloudWatch role, which a fresh account lacks; apply examples/account-bootstrap once per account and region, then turn it on."
+  default     = false
   nullable    = false
 }
 
@@ -82,13 +82,6 @@ variable "log_retention_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
   }
-}
-
-variable "create_api_gateway_account_role" {
-  type        = bool
-  description = "Create the account-wide role API Gateway uses to write logs, and register it (aws_api_gateway_account). Once per account and region; leave false when something else manages it."
-  default     = false
-  nullable    = false
 }
 
 variable "xray_tracing_enabled" {
@@ -155,8 +148,8 @@ variable "allowed_origins" {
 
 variable "execution_logging_level" {
   type        = string
-  description = "API Gateway execution logging for every method: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). Like access logs it needs the account-level API Gateway CloudWatch role."
-  default     = "ERROR"
+  description = "API Gateway execution logging for every method: OFF, ERROR or INFO (data tracing, which would log signed URLs, is always off). OFF by default: like access logs it needs the account-level API Gateway CloudWatch role (examples/account-bootstrap)."
+  default     = "OFF"
   nullable    = false
 
   validation {

@@ -9,6 +9,9 @@ resource "aws_s3_bucket" "this" {
   tags          = var.tags
 }
 
+# The bucket's settings are applied one after another: S3 answers 409 OperationAborted ("A
+# conflicting conditional operation is currently in progress") to settings written in parallel
+# right after CreateBucket, and the provider does not retry it.
 resource "aws_s3_bucket_ownership_controls" "this" {
   bucket = aws_s3_bucket.this.id
 
@@ -20,6 +23,8 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 resource "aws_s3_bucket_public_access_block" "this" {
   bucket = aws_s3_bucket.this.id
 
+  depends_on = [aws_s3_bucket_ownership_controls.this]
+
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -28,6 +33,8 @@ resource "aws_s3_bucket_public_access_block" "this" {
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
+
+  depends_on = [aws_s3_bucket_policy.this]
 
   rule {
     apply_server_side_encryption_by_default {
@@ -46,12 +53,14 @@ resource "aws_s3_bucket_versioning" "this" {
   versioning_configuration {
     status = "Enabled"
   }
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }
 
 locals {
   # s3:signatureAge is in milliseconds: the longest URL lifetime plus five minutes of clock skew.
   max_signature_age_ms = (var.max_url_expiry_seconds + 300) * 1000
-  cors_allowed_methods = var.allow_post ? ["PUT", "POST"] : ["PUT"]
+  cors_allowed_methods = concat(["PUT"], var.allow_post ? ["POST"] : [], var.allow_get ? ["GET"] : [])
 
   bucket_denies = concat(
     # A URL replayed after its expiry is refused by SigV4 already; this also refuses one signed
@@ -96,6 +105,60 @@ data "aws_iam_policy_document" "this" {
       }
     }
   }
+
+  # With GuardDuty's malware scan, S3 itself refuses what the function would refuse: nobody but
+  # GuardDuty reads an upload before it is tagged clean (a URL signed elsewhere, a console user,
+  # another role), and nobody but GuardDuty writes or removes the scan's tag (AWS's tag-based
+  # access guidance for Malware Protection for S3).
+  dynamic "statement" {
+    for_each = var.malware_scan == null ? [] : [var.malware_scan]
+
+    content {
+      sid       = "DenyReadingUploadsNotScannedClean"
+      effect    = "Deny"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = ["${aws_s3_bucket.this.arn}/${statement.value.key_prefix}*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus"
+        values   = ["NO_THREATS_FOUND"]
+      }
+
+      condition {
+        test     = "ArnNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = [statement.value.role_arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.malware_scan == null ? [] : [var.malware_scan]
+
+    content {
+      sid       = "DenyScanTagChangesButGuardDuty"
+      effect    = "Deny"
+      actions   = ["s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"]
+      resources = ["${aws_s3_bucket.this.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "ArnNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = [statement.value.role_arn]
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "this" {
@@ -116,6 +179,20 @@ resource "aws_s3_bucket_cors_configuration" "this" {
     expose_headers  = ["ETag"]
     max_age_seconds = 3000
   }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# The bucket's events go to EventBridge, for completion events and for GuardDuty's malware scan.
+# This resource owns the bucket's whole notification configuration, and its removal writes an
+# empty one: one owner, kept while either feature needs it.
+resource "aws_s3_bucket_notification" "eventbridge" {
+  count = var.eventbridge_notifications ? 1 : 0
+
+  bucket      = aws_s3_bucket.this.id
+  eventbridge = true
+
+  depends_on = [aws_s3_bucket_lifecycle_configuration.this]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
@@ -131,4 +208,27 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       days_after_initiation = var.abort_incomplete_multipart_upload_days
     }
   }
+
+  # A versioned bucket keeps a deleted upload as a noncurrent version: expire those, or every
+  # deleted file is kept (and billed) forever.
+  dynamic "rule" {
+    for_each = var.versioning_enabled && var.noncurrent_version_expiration_days != null ? [var.noncurrent_version_expiration_days] : []
+
+    content {
+      id     = "expire-noncurrent-versions"
+      status = "Enabled"
+
+      filter {}
+
+      noncurrent_version_expiration {
+        noncurrent_days = rule.value
+      }
+
+      expiration {
+        expired_object_delete_marker = true
+      }
+    }
+  }
+
+  depends_on = [aws_s3_bucket_cors_configuration.this]
 }

@@ -22,3 +22,8 @@ output "cors_allowed_methods" {
   description = "Methods the bucket's CORS rule allows browsers (PUT; POST too with allow_post)."
   value       = local.cors_allowed_methods
 }
+
+output "eventbridge_notifications" {
+  description = "Whether the bucket sends its events to EventBridge (this module owns the setting)."
+  value       = length(aws_s3_bucket_notification.eventbridge) == 1
+}

@@ -105,3 +105,37 @@ variable "allow_post" {
   default     = false
   nullable    = false
 }
+
+variable "allow_get" {
+  type        = bool
+  description = "Also allow GET in the bucket's CORS rule, so a page can fetch() a download URL (a link or a navigation needs no CORS)."
+  default     = false
+  nullable    = false
+}
+
+variable "eventbridge_notifications" {
+  type        = bool
+  description = "Send the bucket's events to EventBridge: needed by completion events and by GuardDuty's malware scan. This module then owns the bucket's notification configuration."
+  default     = false
+  nullable    = false
+}
+
+variable "noncurrent_version_expiration_days" {
+  type        = number
+  description = "With versioning, delete a version this many days after it stops being current (a deleted or overwritten upload), and then its delete marker. null keeps every version forever."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days == null || try(var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days, false)
+    error_message = "noncurrent_version_expiration_days must be a whole number of days, 1 or more, or null."
+  }
+}
+
+variable "malware_scan" {
+  type = object({
+    role_arn   = string
+    key_prefix = string
+  })
+  description = "GuardDuty's malware scan of the uploads under key_prefix, done by role_arn: the bucket policy then refuses reading an upload not tagged clean, and any change to the scan tag, to every other principal. null: no scan."
+  default     = null
+}

@@ -4,9 +4,9 @@ resource "aws_cognito_user_pool" "this" {
   auto_verified_attributes = ["email"]
   deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
   mfa_configuration        = var.mfa_configuration
-  # Threat protection needs the Plus feature plan; left to the default plan otherwise (null:
-  # not sent, so emulators that do not know the attribute see no change).
-  user_pool_tier = var.threat_protection == "OFF" ? null : "PLUS"
+  # Threat protection needs the Plus feature plan; without it the pool is set back to Essentials
+  # (Cognito's default), never left on Plus, which bills per active user, after it is turned off.
+  user_pool_tier = var.threat_protection == "OFF" ? "ESSENTIALS" : "PLUS"
   tags           = var.tags
 
   # TOTP from an authenticator app, the only second factor offered (SMS needs an SNS role and

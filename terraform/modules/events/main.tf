@@ -96,14 +96,10 @@ resource "aws_sqs_queue_policy" "dead_letter" {
   policy    = data.aws_iam_policy_document.queue["dead_letter_queue"].json
 }
 
-# The bucket's events go to EventBridge (all of them: S3 has no filter here; the rule filters).
-# Off for a bucket you bring: this resource owns the bucket's whole notification configuration.
-resource "aws_s3_bucket_notification" "this" {
-  count = var.manage_bucket_notification ? 1 : 0
-
-  bucket      = var.bucket_name
-  eventbridge = true
-}
+# The bucket must send its events to EventBridge (all of them: the rule filters). The bucket
+# module does that (eventbridge_notifications), so the setting has one owner whichever feature
+# needs it: GuardDuty's malware scan hears uploads the same way, and a notification owned here
+# would be emptied, scans and all, when events are turned off.
 
 resource "aws_cloudwatch_event_rule" "this" {
   name           = "${var.name}-object-created"

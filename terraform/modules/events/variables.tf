@@ -3,8 +3,8 @@ variable "name" {
   description = "Name of the queue (the dead-letter queue adds -dlq, the rule -object-created)."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,60}$", var.name))
-    error_message = "name must be 1-60 letters, digits, hyphens or underscores (SQS queue names, leaving room for -dlq)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,49}$", var.name))
+    error_message = "name must be 1-49 letters, digits, hyphens or underscores: the rule is named <name>-object-created, and EventBridge rule names end at 64 characters."
   }
 }
 
@@ -22,13 +22,6 @@ variable "key_prefix" {
     condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
     error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/'."
   }
-}
-
-variable "manage_bucket_notification" {
-  type        = bool
-  description = "Turn on the bucket's EventBridge notifications (aws_s3_bucket_notification, which owns the bucket's whole notification configuration). false for a bucket whose notifications are managed elsewhere: turn EventBridge on there."
-  default     = true
-  nullable    = false
 }
 
 variable "target_arn" {

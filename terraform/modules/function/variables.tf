@@ -118,7 +118,7 @@ variable "tags" {
 
 variable "reserved_concurrent_executions" {
   type        = number
-  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved, bounded by the account's pool and the API's throttling. 0 stops every invocation."
+  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved, bounded by the account's pool and the API's throttling. 0 stops every invocation. Lambda keeps 100 of the account's executions unreserved (all 10 of a new account's), so a reservation fails in a new account."
   default     = -1
   nullable    = false
 

@@ -3,10 +3,12 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  oidc_host   = "token.actions.githubusercontent.com"
-  partition   = data.aws_partition.current.partition
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
+  oidc_host  = "token.actions.githubusercontent.com"
+  partition  = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  # The provider's region: `region` in provider 6.x, `name` (deprecated there) in 5.x. A lookup
+  # on the whole object works on both majors; naming either attribute fails or warns on one.
+  region      = lookup(data.aws_region.current, "region", lookup(data.aws_region.current, "name", null))
   bucket_glob = "${coalesce(var.bucket_name_prefix, var.resource_prefix)}*"
 
   create_oidc_provider = var.oidc_provider_arn == null
@@ -40,13 +42,14 @@ locals {
   arn = {
     roles          = "arn:${local.partition}:iam::${local.account_id}:role/${var.resource_prefix}-*"
     function_role  = "arn:${local.partition}:iam::${local.account_id}:role/${var.resource_prefix}-signer"
-    logs_role      = "arn:${local.partition}:iam::${local.account_id}:role/${var.resource_prefix}-apigateway-logs"
     pipeline_roles = ["arn:${local.partition}:iam::${local.account_id}:role/${var.plan_role_name}", "arn:${local.partition}:iam::${local.account_id}:role/${var.apply_role_name}"]
     oidc_provider  = "arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.oidc_host}"
     functions      = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${var.resource_prefix}-*"
     log_groups = [
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.resource_prefix}-*",
       "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/${var.resource_prefix}/*",
+      # API Gateway's execution log group is named by the API's id, known only once it exists.
+      "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_*",
     ]
     all_log_groups = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"
     buckets        = "arn:${local.partition}:s3:::${local.bucket_glob}"
@@ -64,10 +67,42 @@ locals {
       "arn:${local.partition}:apigateway:${local.region}::/tags/*",
     ]
     api_account  = "arn:${local.partition}:apigateway:${local.region}::/account"
+    queues       = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${var.resource_prefix}-*"
+    rules        = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.resource_prefix}-*"
+    scan_role    = "arn:${local.partition}:iam::${local.account_id}:role/${var.resource_prefix}-malware-scan"
+    scan_plans   = "arn:${local.partition}:guardduty:${local.region}:${local.account_id}:malware-protection-plan/*"
+    web_acls     = "arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/*"
+    stages       = "arn:${local.partition}:apigateway:${local.region}::/restapis/*/stages/*"
     state_bucket = "arn:${local.partition}:s3:::${var.state_bucket_name}"
     state_object = "arn:${local.partition}:s3:::${var.state_bucket_name}/${var.state_key}"
     state_lock   = "arn:${local.partition}:s3:::${var.state_bucket_name}/${var.state_key}.tflock"
   }
+}
+
+# What each opt-in feature of the stack (stack_features) adds: to reading the stack (both roles)
+# and to applying it. A statement with passed_to lets the role pass a role to that service only.
+locals {
+  enabled_features = toset([for feature, on in var.stack_features : feature if on])
+
+  feature_read_statements = [for statement in [
+    { features = ["events"], sid = "ReadStackEventQueues", actions = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], resources = [local.arn.queues] },
+    { features = ["events"], sid = "ReadStackEventRules", actions = ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"], resources = [local.arn.rules] },
+    { features = ["malware_scan"], sid = "ReadStackMalwareProtectionPlan", actions = ["guardduty:GetMalwareProtectionPlan", "guardduty:ListTagsForResource"], resources = [local.arn.scan_plans] },
+    { features = ["waf"], sid = "ReadStackWebAclAssociation", actions = ["wafv2:GetWebACLForResource", "wafv2:GetWebACL"], resources = [local.arn.web_acls, local.arn.stages] },
+  ] : statement if length(setintersection(statement.features, local.enabled_features)) > 0]
+
+  feature_apply_statements = [for statement in [
+    { features = ["events"], sid = "ManageStackEventQueues", actions = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"], resources = [local.arn.queues], passed_to = null },
+    { features = ["events"], sid = "ManageStackEventRules", actions = ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"], resources = [local.arn.rules], passed_to = null },
+    # Completion events and GuardDuty's scan both hear uploads through the bucket's EventBridge notifications.
+    { features = ["events", "malware_scan"], sid = "ManageStackBucketNotifications", actions = ["s3:PutBucketNotification"], resources = [local.arn.buckets], passed_to = null },
+    # A plan's id (and so its ARN) exists only once it is created.
+    { features = ["malware_scan"], sid = "CreateMalwareProtectionPlans", actions = ["guardduty:CreateMalwareProtectionPlan", "guardduty:TagResource"], resources = ["*"], passed_to = null },
+    { features = ["malware_scan"], sid = "ManageMalwareProtectionPlans", actions = ["guardduty:UpdateMalwareProtectionPlan", "guardduty:DeleteMalwareProtectionPlan", "guardduty:UntagResource"], resources = [local.arn.scan_plans], passed_to = null },
+    { features = ["malware_scan"], sid = "PassScanRoleToGuardDutyOnly", actions = ["iam:PassRole"], resources = [local.arn.scan_role], passed_to = "malware-protection-plan.guardduty.amazonaws.com" },
+    { features = ["access_logs"], sid = "ManageStackBucketLogging", actions = ["s3:PutBucketLogging"], resources = [local.arn.buckets], passed_to = null },
+    { features = ["waf"], sid = "AssociateWebAclWithStackStage", actions = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "apigateway:SetWebACL"], resources = [local.arn.web_acls, local.arn.stages], passed_to = null },
+  ] : statement if length(setintersection(statement.features, local.enabled_features)) > 0]
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -158,6 +193,18 @@ data "aws_iam_policy_document" "read" {
     actions   = ["kms:ListAliases"]
     resources = ["*"] # ListAliases takes no resource
   }
+
+  dynamic "statement" {
+    for_each = local.feature_read_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = "Allow"
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+
 }
 
 # The backend's use_lockfile lock: a plan takes and releases <key>.tflock, and only reads the state.
@@ -288,47 +335,23 @@ data "aws_iam_policy_document" "apply" {
   }
 
   dynamic "statement" {
-    for_each = var.manage_api_gateway_account ? [1] : []
+    for_each = local.feature_apply_statements
 
     content {
-      sid       = "AttachPushToCloudWatchLogsOnly"
+      sid       = statement.value.sid
       effect    = "Allow"
-      actions   = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
-      resources = [local.arn.logs_role]
+      actions   = statement.value.actions
+      resources = statement.value.resources
 
-      condition {
-        test     = "ArnEquals"
-        variable = "iam:PolicyARN"
-        values   = ["arn:${local.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]
+      dynamic "condition" {
+        for_each = statement.value.passed_to == null ? [] : [statement.value.passed_to]
+
+        content {
+          test     = "StringEquals"
+          variable = "iam:PassedToService"
+          values   = [condition.value]
+        }
       }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.manage_api_gateway_account ? [1] : []
-
-    content {
-      sid       = "PassLogsRoleToApiGatewayOnly"
-      effect    = "Allow"
-      actions   = ["iam:PassRole"]
-      resources = [local.arn.logs_role]
-
-      condition {
-        test     = "StringEquals"
-        variable = "iam:PassedToService"
-        values   = ["apigateway.amazonaws.com"]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.manage_api_gateway_account ? [1] : []
-
-    content {
-      sid       = "SetApiGatewayAccountRole"
-      effect    = "Allow"
-      actions   = ["apigateway:PATCH"]
-      resources = [local.arn.api_account]
     }
   }
 

@@ -98,10 +98,15 @@ variable "state_key" {
   }
 }
 
-variable "manage_api_gateway_account" {
-  type        = bool
-  description = "The stack sets the account-wide API Gateway CloudWatch role (the root module's create_api_gateway_account_role): let the apply role create <resource_prefix>-apigateway-logs, attach AWS's AmazonAPIGatewayPushToCloudWatchLogs to it and pass it to API Gateway."
-  default     = false
+variable "stack_features" {
+  type = object({
+    events       = optional(bool, false)
+    malware_scan = optional(bool, false)
+    access_logs  = optional(bool, false)
+    waf          = optional(bool, false)
+  })
+  description = "The stack's opt-in features (the root module's enable_events, enable_malware_scan, access_logging and waf_web_acl_arn): each lets the roles read and apply what it adds. SSE-KMS keys: manage_kms_keys."
+  default     = {}
   nullable    = false
 }
 

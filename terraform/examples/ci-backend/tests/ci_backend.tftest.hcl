@@ -11,7 +11,8 @@ mock_provider "aws" {
   }
   mock_data "aws_region" {
     defaults = {
-      name = "eu-west-1"
+      name   = "eu-west-1" # provider 5.x
+      region = "eu-west-1" # provider 6.x
     }
   }
   # Under a mock provider a policy document's json is random text; IAM resources need JSON.

@@ -1,4 +1,9 @@
 mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
   mock_data "aws_caller_identity" {
     defaults = {
       account_id = "123456789012"
@@ -6,7 +11,8 @@ mock_provider "aws" {
   }
   mock_data "aws_region" {
     defaults = {
-      name = "eu-west-1"
+      name   = "eu-west-1" # provider 5.x
+      region = "eu-west-1" # provider 6.x
     }
   }
   # Under a mock provider a policy document's json is random text; IAM resources need JSON.

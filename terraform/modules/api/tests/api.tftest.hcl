@@ -12,6 +12,7 @@ override_resource {
   target          = aws_api_gateway_rest_api.this
   override_during = plan
   values = {
+    id               = "abc123"
     execution_arn    = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
     root_resource_id = "root"
   }
@@ -66,13 +67,8 @@ run "one_any_method_per_route_proxied_to_the_function" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_log_group.access) == 1 && length(aws_api_gateway_stage.this.access_log_settings) == 1
-    error_message = "Access logging is on by default."
-  }
-
-  assert {
-    condition     = length(aws_api_gateway_account.this) == 0
-    error_message = "The account-wide CloudWatch role is opt-in."
+    condition     = length(aws_cloudwatch_log_group.access) == 0 && length(aws_api_gateway_stage.this.access_log_settings) == 0
+    error_message = "Access logging is off by default: it needs the account's API Gateway CloudWatch role, which a fresh account lacks."
   }
 }
 
@@ -99,16 +95,12 @@ run "nested_routes_create_their_parents" {
   }
 }
 
-run "account_role_when_asked" {
+run "no_account_wide_setting_in_a_stack" {
   command = plan
 
-  variables {
-    create_api_gateway_account_role = true
-  }
-
   assert {
-    condition     = aws_iam_role_policy_attachment.api_gateway_logs[0].policy_arn == "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
-    error_message = "The account role only pushes logs."
+    condition     = length(aws_cloudwatch_log_group.execution) == 0 && one(aws_api_gateway_method_settings.all.settings).logging_level == "OFF"
+    error_message = "Execution logging is off by default, as access logs are: a fresh account can apply the module."
   }
 }
 
@@ -244,6 +236,10 @@ run "no_gateway_cors_without_origins" {
 run "access_logs_name_the_caller_the_key_and_the_authorizer_error" {
   command = plan
 
+  variables {
+    access_logs_enabled = true
+  }
+
   assert {
     condition = alltrue([
       jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).sub == "$context.authorizer.claims.sub",
@@ -258,9 +254,19 @@ run "access_logs_name_the_caller_the_key_and_the_authorizer_error" {
 run "execution_logs_errors_never_traces_data_and_never_caches" {
   command = plan
 
+  variables {
+    access_logs_enabled     = true
+    execution_logging_level = "ERROR"
+  }
+
   assert {
     condition     = one(aws_api_gateway_method_settings.all.settings).logging_level == "ERROR" && one(aws_api_gateway_method_settings.all.settings).data_trace_enabled == false
-    error_message = "Execution logging defaults to ERROR; data tracing (which would log signed URLs) is off."
+    error_message = "Execution logging at ERROR; data tracing (which would log signed URLs) is off."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.execution[0].name == "API-Gateway-Execution-Logs_abc123/v1" && aws_cloudwatch_log_group.execution[0].retention_in_days == 30
+    error_message = "The execution log group API Gateway writes to is the module's, with a retention."
   }
 
   assert {

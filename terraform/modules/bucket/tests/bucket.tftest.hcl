@@ -138,6 +138,19 @@ run "post_when_asked" {
   }
 }
 
+run "get_when_asked" {
+  command = plan
+
+  variables {
+    allow_get = true
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT", "GET"])
+    error_message = "allow_get adds GET (a page fetching a download URL) to the CORS rule."
+  }
+}
+
 run "rejects_an_expiry_beyond_sigv4" {
   command = plan
 
@@ -169,6 +182,38 @@ run "kms_and_versioning" {
   assert {
     condition     = one(aws_s3_bucket_versioning.this[0].versioning_configuration).status == "Enabled"
     error_message = "versioning_enabled must turn versioning on."
+  }
+
+  assert {
+    condition     = [for rule in aws_s3_bucket_lifecycle_configuration.this.rule : one(rule.noncurrent_version_expiration).noncurrent_days if rule.id == "expire-noncurrent-versions"] == [30]
+    error_message = "A versioned bucket expires noncurrent versions (deleted uploads) after 30 days by default."
+  }
+}
+
+run "noncurrent_versions_kept_when_asked" {
+  command = plan
+
+  variables {
+    versioning_enabled                 = true
+    noncurrent_version_expiration_days = null
+  }
+
+  assert {
+    condition     = [for rule in aws_s3_bucket_lifecycle_configuration.this.rule : rule.id] == ["abort-incomplete-multipart-uploads"]
+    error_message = "null keeps every version."
+  }
+}
+
+run "eventbridge_notifications_when_asked" {
+  command = plan
+
+  variables {
+    eventbridge_notifications = true
+  }
+
+  assert {
+    condition     = aws_s3_bucket_notification.eventbridge[0].eventbridge && output.eventbridge_notifications
+    error_message = "The bucket sends its events to EventBridge, owned here."
   }
 }
 

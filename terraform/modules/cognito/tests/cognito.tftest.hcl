@@ -43,6 +43,11 @@ run "hardened_by_default" {
   }
 
   assert {
+    condition     = aws_cognito_user_pool.this.user_pool_tier == "ESSENTIALS"
+    error_message = "Without threat protection the pool is on Essentials, never left on Plus (billed per active user) after it is turned off."
+  }
+
+  assert {
     condition     = !contains(aws_cognito_user_pool_client.this.explicit_auth_flows, "ALLOW_USER_PASSWORD_AUTH") && contains(aws_cognito_user_pool_client.this.explicit_auth_flows, "ALLOW_USER_SRP_AUTH")
     error_message = "Plain password sign-in is off by default; SRP stays."
   }

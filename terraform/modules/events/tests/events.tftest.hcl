@@ -42,11 +42,6 @@ run "routes_object_created_under_the_prefix_to_an_encrypted_queue" {
   }
 
   assert {
-    condition     = aws_s3_bucket_notification.this[0].eventbridge && aws_s3_bucket_notification.this[0].bucket == "uploads-test-bucket"
-    error_message = "The bucket must send its events to EventBridge."
-  }
-
-  assert {
     condition     = aws_cloudwatch_event_rule.this.event_bus_name == "default"
     error_message = "S3 sends events to the default bus only."
   }
@@ -136,19 +131,6 @@ run "a_target_arn_creates_no_queue" {
   assert {
     condition     = output.queue_url == null && output.queue_arn == null && output.dead_letter_queue_arn == null
     error_message = "The queue outputs are null with target_arn."
-  }
-}
-
-run "a_bucket_managed_elsewhere_keeps_its_notifications" {
-  command = plan
-
-  variables {
-    manage_bucket_notification = false
-  }
-
-  assert {
-    condition     = length(aws_s3_bucket_notification.this) == 0
-    error_message = "manage_bucket_notification = false leaves the bucket's notification configuration alone."
   }
 }
 

@@ -11,7 +11,8 @@ mock_provider "aws" {
   }
   mock_data "aws_region" {
     defaults = {
-      name = "eu-west-1"
+      name   = "eu-west-1" # provider 5.x
+      region = "eu-west-1" # provider 6.x
     }
   }
   # Under a mock provider a policy document's json is random text; IAM resources need JSON.
@@ -194,6 +195,67 @@ run "the_apply_role_may_set_the_function_concurrency" {
       s.sid == "ManageStackFunction" && try(contains(s.actions, "lambda:PutFunctionConcurrency") && contains(s.actions, "lambda:DeleteFunctionConcurrency"), false)
     ])
     error_message = "lambda_reserved_concurrent_executions needs Put/DeleteFunctionConcurrency on the stack's function."
+  }
+}
+
+run "the_default_feature_set_grants_no_feature_permissions" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.read.statement) : s
+      if anytrue([for action in coalesce(s.actions, []) : can(regex("^(sqs|events|guardduty|wafv2):|^s3:PutBucket(Notification|Logging)$", action))])
+    ]) == 0
+    error_message = "Without stack_features the roles get nothing for events, the scan, access logs or WAF."
+  }
+}
+
+run "each_stack_feature_adds_what_applying_it_changes" {
+  command = plan
+
+  variables {
+    stack_features = { events = true, malware_scan = true, access_logs = true, waf = true }
+  }
+
+  assert {
+    condition = toset([for s in data.aws_iam_policy_document.apply.statement : s.sid]) == toset([
+      "ManageStackRoles", "PassFunctionRoleToLambdaOnly", "NeverChangeThePipeline", "ManageStackFunction", "ManageStackLogGroups",
+      "ManageStackApi", "ManageStackBucketSettings", "CreateUserPools", "ManageUserPools", "ManageStackEventQueues",
+      "ManageStackEventRules", "ManageStackBucketNotifications", "CreateMalwareProtectionPlans", "ManageMalwareProtectionPlans",
+      "PassScanRoleToGuardDutyOnly", "ManageStackBucketLogging", "AssociateWebAclWithStackStage",
+    ])
+    error_message = "Every feature adds its statements to the apply role."
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ManageStackEventQueues"] == [
+      toset(["arn:aws:sqs:eu-west-1:123456789012:acme-uploads-*"])
+    ]
+    error_message = "The event queues are scoped to the stack's name prefix."
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.apply.statement : one(s.condition).values if s.sid == "PassScanRoleToGuardDutyOnly"] == [
+      tolist(["malware-protection-plan.guardduty.amazonaws.com"])
+    ]
+    error_message = "The scan's role is passed to GuardDuty's malware protection only."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement :
+      s.effect == "Deny" || alltrue([for r in s.resources : r != "*"]) || contains(["CreateUserPools", "CreateMalwareProtectionPlans"], s.sid)
+    ])
+    error_message = "Every allowed apply action is scoped to resources, except creating what has no ARN before it exists."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.read.statement : [
+        for action in s.actions : can(regex("^[a-z0-9-]+:(Get|List|Describe)", action)) || action == "apigateway:GET"
+      ]
+    ]))
+    error_message = "With every feature the plan role still only reads."
   }
 }
 
