@@ -27,6 +27,7 @@ resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_21: only S3's log delivery writes here and logs expire after retention_days; versions would outlive them
   # checkov:skip=CKV_AWS_144: an audit copy in one region; replicate it with your organisation's own log archive
   # checkov:skip=CKV2_AWS_62: nothing consumes events of a log bucket
+  # checkov:skip=CKV_AWS_18: logging the log bucket would log into itself (a loop S3 advises against) or into a third bucket; CloudTrail data events record who reads the logs
   count = local.create_log_bucket ? 1 : 0
 
   bucket        = var.log_bucket_name
