@@ -1,9 +1,10 @@
 """Every Terraform snippet in the docs is planned, so the docs cannot drift from the modules.
 
-A snippet is an ``hcl`` fenced block in README.md, docs/*.md or a Terraform README. Each is
-written to a directory of its own with its module ``source`` pointed at this checkout instead of
-the release it names, a module it refers to but does not declare stubbed (its outputs unknown),
-and a ``terraform test`` file that plans it under a mocked AWS provider: the snippet must be
+A snippet is an ``hcl`` fenced block in README.md, docs/*.md or a Terraform README. Each becomes
+a module of one configuration, with its module ``source`` pointed at this checkout instead of the
+release it names, a module it refers to but does not declare stubbed (its outputs unknown), and
+its ``provider "aws"`` block left to the configuration's, which a ``terraform test`` mocks. One
+plan covers them all (a provider's schema loads once, not once a snippet): every snippet must be
 valid, name only inputs the module has, give every required one, and pass the modules'
 validations and preconditions.
 
@@ -16,7 +17,6 @@ import re
 import shutil
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,10 +87,14 @@ def snippets(paths: list[Path] | None = None) -> Iterator[Snippet]:
             yield Snippet(path, text.count("\n", 0, match.start()) + 1, match.group(1))
 
 
+PROVIDER_BLOCK = re.compile(r'^provider "aws" \{\n.*?^\}\n', re.MULTILINE | re.DOTALL)
+
+
 def configuration(snippet: Snippet) -> tuple[str, dict[str, set[str]]]:
-    """The snippet as a configuration that plans here (local sources), and the modules it names
-    without declaring them, each with the outputs it reads: those become stubs."""
+    """The snippet as a module that plans here (local sources, the provider left to the caller),
+    and the modules it names without declaring them, each with the outputs it reads: stubs."""
     text = RELEASE_SOURCE.sub(lambda found: f'source = "{REPO_ROOT / found.group(1)}"', snippet.text)
+    text = PROVIDER_BLOCK.sub("", text)
     declared = set(MODULE_BLOCK.findall(text))
     stubs: dict[str, set[str]] = {}
     for module, output in MODULE_REF.findall(text):
@@ -98,10 +102,6 @@ def configuration(snippet: Snippet) -> tuple[str, dict[str, set[str]]]:
             stubs.setdefault(module, set()).add(output)
     for module in sorted(stubs):
         text += f'\nmodule "{module}" {{\n  source = "./stub_{module}"\n}}\n'
-    if 'provider "aws"' not in text:
-        # The test mocks the root's provider configuration; a snippet of a module call leaves it
-        # to the reader's configuration.
-        text += '\nprovider "aws" {\n  region = "eu-west-1"\n}\n'
     return text, stubs
 
 
@@ -114,44 +114,56 @@ def write_stub(directory: Path, outputs: set[str]) -> None:
 
 
 class Result(NamedTuple):
-    snippet: Snippet
+    snippets: list[Snippet]
     ok: bool
     output: str
 
 
-def check(snippet: Snippet, index: int) -> Result:
-    directory = WORK_DIR / f"{index:03d}"
+def module_name(index: int) -> str:
+    return f"snippet_{index:03d}"
+
+
+def write_configuration(found: list[Snippet], directory: Path) -> None:
+    """One root module calling each snippet as a module, with the provider the test mocks."""
     shutil.rmtree(directory, ignore_errors=True)
     (directory / "tests").mkdir(parents=True)
-    text, stubs = configuration(snippet)
-    (directory / "main.tf").write_text(text)
-    for module, outputs in stubs.items():
-        write_stub(directory / f"stub_{module}", outputs)
-    (directory / "tests" / "snippet.tftest.hcl").write_text(MOCKED_PLAN)
+    root = ['provider "aws" {\n  region = "eu-west-1"\n}\n']
+    for index, snippet in enumerate(found):
+        module = directory / module_name(index)
+        module.mkdir()
+        text, stubs = configuration(snippet)
+        (module / "main.tf").write_text(f"# {snippet.name}\n{text}")
+        for stub, outputs in stubs.items():
+            write_stub(module / f"stub_{stub}", outputs)
+        root.append(f'module "{module_name(index)}" {{\n  source = "./{module_name(index)}"\n}}\n')
+    (directory / "main.tf").write_text("\n".join(root))
+    (directory / "tests" / "snippets.tftest.hcl").write_text(MOCKED_PLAN)
     (directory / "build").mkdir()
     shutil.copy(PACKAGE_FIXTURE, directory / "build" / "lambda.zip")  # "${path.root}/build/lambda.zip"
+
+
+def check_all() -> Result:
+    """Plan every snippet; the snippets named in Terraform's errors when the plan fails."""
+    found = list(snippets())
+    write_configuration(found, WORK_DIR)
     output = []
     for step in (["init", "-backend=false", "-input=false", "-no-color"], ["test", "-no-color"]):
-        result = tf.run(directory, step, check=False)
+        result = tf.run(WORK_DIR, step, check=False)
         output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
         if result.returncode != 0:
-            return Result(snippet, False, "".join(output))
-    return Result(snippet, True, "")
-
-
-def check_all(workers: int = 2) -> list[Result]:
-    found = list(snippets())
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(check, found, range(len(found))))
+            failing = f"{result.stdout}{result.stderr}"
+            named = [snippet for index, snippet in enumerate(found) if f"{module_name(index)}/" in failing]
+            return Result(named or found, False, "".join(output))
+    return Result(found, True, "")
 
 
 def main() -> int:
-    results = check_all()
-    for result in results:
-        print(f"{'ok' if result.ok else 'FAILED'}: {result.snippet.name}")
-        if not result.ok:
-            print(result.output)
-    return 0 if all(result.ok for result in results) else 1
+    result = check_all()
+    for snippet in result.snippets:
+        print(f"{'ok' if result.ok else 'FAILED'}: {snippet.name}")
+    if not result.ok:
+        print(result.output)
+    return 0 if result.ok else 1
 
 
 if __name__ == "__main__":
