@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import requests
 
-from devtools.upload_events import messages_for_key
+from devtools.upload_events import messages_for_keys
 from presigned_upload.api import UploadApiClient
 from presigned_upload.transfer import MiB, UploadOptions, upload_file
 
@@ -141,8 +141,7 @@ class EventsQueue:
 
 
 def one_event_per_upload(queue: EventsQueue, keys: list[str], report: Report, timeout: float = 120.0) -> None:
-    for key in keys:
-        messages = messages_for_key(queue.sqs, queue.url, key, timeout=timeout)
+    for key, messages in messages_for_keys(queue.sqs, queue.url, keys, timeout=timeout).items():
         _expect(len(messages) == 1, f"{len(messages)} completion events for {key}, not one")
     report.passed(f"one completion event per upload on the queue ({len(keys)} uploads)")
 

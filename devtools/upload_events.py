@@ -26,24 +26,36 @@ def owner_prefix(message: dict[str, Any]) -> str | None:
     return owner if slash else None
 
 
-def messages_for_key(
-    sqs: Any, queue_url: str, key: str, *, timeout: float = 20.0, settle: float = 3.0
-) -> list[dict[str, Any]]:
-    """Every message on the events queue about ``key``, received and deleted; bounded by ``timeout``.
+def messages_for_keys(
+    sqs: Any, queue_url: str, keys: list[str], *, timeout: float = 20.0, settle: float = 3.0
+) -> dict[str, list[dict[str, Any]]]:
+    """Every message on the events queue about each of ``keys``, received and deleted; bounded by
+    ``timeout``.
 
-    Once one has arrived, the queue is read for ``settle`` more seconds, so a duplicate would be
-    seen too. Messages about other keys are left for their own readers (they reappear after the
-    queue's visibility timeout).
+    Once each key has one, the queue is read for ``settle`` more seconds, so a duplicate would be
+    seen too. A message about another key is handed back at once (its visibility set to zero), so
+    its own reader gets it without waiting out the queue's visibility timeout.
     """
-    found: list[dict[str, Any]] = []
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key in keys}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
         for message in answer.get("Messages", []):
             body = json.loads(message["Body"])
-            if body.get("key") == key:
-                found.append(body)
+            if body.get("key") in found:
+                found[body["key"]].append(body)
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-        if found:
+            else:
+                sqs.change_message_visibility(
+                    QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+        if all(found.values()):
             deadline = min(deadline, time.monotonic() + settle)
     return found
+
+
+def messages_for_key(
+    sqs: Any, queue_url: str, key: str, *, timeout: float = 20.0, settle: float = 3.0
+) -> list[dict[str, Any]]:
+    """Every message on the events queue about ``key`` (see :func:`messages_for_keys`)."""
+    return messages_for_keys(sqs, queue_url, [key], timeout=timeout, settle=settle)[key]
