@@ -83,8 +83,24 @@ def post(target: Target, path: str, body: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def _file_answer(target: Target, key: str) -> requests.Response:
+    return requests.get(f"{target.api_url}/files/{key}", headers=target.auth_headers(), timeout=TIMEOUT)
+
+
+def _error_code(response: requests.Response) -> str:
+    return str(response.json().get("error", {}).get("code", "")) if response.status_code >= 400 else ""
+
+
+# With the malware scan on, a download waits for GuardDuty's verdict (409 scan_pending meanwhile).
+SCAN_TIMEOUT, SCAN_POLL = 600.0, 10.0
+
+
 def _download(target: Target, key: str) -> bytes:
-    response = requests.get(f"{target.api_url}/files/{key}", headers=target.auth_headers(), timeout=TIMEOUT)
+    response = _file_answer(target, key)
+    deadline = time.monotonic() + SCAN_TIMEOUT
+    while _error_code(response) == "scan_pending" and time.monotonic() < deadline:
+        time.sleep(SCAN_POLL)
+        response = _file_answer(target, key)
     _expect(response.status_code == 200, f"GET /files/{{key}} answered {response.status_code}: {response.text[:300]}")
     fetched = requests.get(response.json()["url"], timeout=TIMEOUT)
     _expect(fetched.status_code == 200, f"the download URL answered {fetched.status_code} ({_s3_code(fetched)})")
@@ -167,9 +183,8 @@ EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def _download_verdict(target: Target, key: str) -> tuple[int, str]:
-    response = requests.get(f"{target.api_url}/files/{key}", headers=target.auth_headers(), timeout=TIMEOUT)
-    code = response.json().get("error", {}).get("code", "") if response.status_code != 200 else ""
-    return response.status_code, code
+    response = _file_answer(target, key)
+    return response.status_code, _error_code(response)
 
 
 def _wait_for_verdict(target: Target, key: str, timeout: float, poll: float) -> tuple[int, str]:

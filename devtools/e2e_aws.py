@@ -126,6 +126,11 @@ def check_region_supports(features: tuple[str, ...], guardduty: Any) -> list[str
     try:
         guardduty.list_malware_protection_plans()
     except (BotoCoreError, ClientError) as error:
+        code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+        if code.startswith("AccessDenied"):
+            raise RefusedToStart(
+                f"the credentials may not list GuardDuty malware protection plans ({error})"
+            ) from error
         raise RefusedToStart(
             f"GuardDuty Malware Protection for S3 does not answer in this region ({error}): run without malware_scan"
         ) from error
@@ -135,7 +140,14 @@ def check_region_supports(features: tuple[str, ...], guardduty: Any) -> list[str
 def check_account(apigateway: Any, lambda_: Any) -> list[str]:
     """What the account has that the complete example needs, one line each; or
     :class:`RefusedToStart` saying what is missing and how to set it up."""
-    role = apigateway.get_account().get("cloudwatchRoleArn")
+    try:
+        role = apigateway.get_account().get("cloudwatchRoleArn")
+        limit = lambda_.get_account_settings()["AccountLimit"]
+    except ClientError as error:
+        raise RefusedToStart(
+            f"could not read the account's settings ({error}): the credentials need "
+            "apigateway:GET on /account and lambda:GetAccountSettings"
+        ) from error
     if not role:
         raise RefusedToStart(
             "API Gateway has no CloudWatch role in this account and region, so the stage's access and "
@@ -143,7 +155,6 @@ def check_account(apigateway: Any, lambda_: Any) -> list[str]:
             "Apply terraform/examples/account-bootstrap once for this account and region "
             "(docs/first-deploy.md, step 1), then run e2e-aws again."
         )
-    limit = lambda_.get_account_settings()["AccountLimit"]
     unreserved = limit.get("UnreservedConcurrentExecutions", limit["ConcurrentExecutions"])
     if unreserved < 1:
         raise RefusedToStart(f"Lambda has no unreserved concurrency left in this region ({limit})")

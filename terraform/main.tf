@@ -212,4 +212,7 @@ module "access_logs" {
   retention_days     = var.access_logging.retention_days
   force_destroy      = var.force_destroy
   tags               = var.tags
+
+  # The upload bucket's logging setting, after its other settings (S3's 409 OperationAborted).
+  depends_on = [module.bucket]
 }

@@ -1,7 +1,7 @@
 resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_18: server access logs need a second bucket the account owns; CloudTrail S3 data events are the better record, and an account choice
   # checkov:skip=CKV_AWS_144: uploads land in one region; replicating them is a choice about data, not a control
-  # checkov:skip=CKV2_AWS_62: completion events are opt-in (enable_events): the events module owns the bucket's notification
+  # checkov:skip=CKV2_AWS_62: completion events and the malware scan are opt-in: this module's eventbridge_notifications owns the bucket's notification while either is on
   # checkov:skip=CKV_AWS_145: SSE-S3 by default; pass kms_key_arn for SSE-KMS
   # checkov:skip=CKV_AWS_21: versioning is optional (versioning_enabled): keys are never reused, so it only keeps deleted objects
   bucket        = var.bucket_name
@@ -108,8 +108,9 @@ data "aws_iam_policy_document" "this" {
 
   # With GuardDuty's malware scan, S3 itself refuses what the function would refuse: nobody but
   # GuardDuty reads an upload before it is tagged clean (a URL signed elsewhere, a console user,
-  # another role), and nobody but GuardDuty writes or removes the scan's tag (AWS's tag-based
-  # access guidance for Malware Protection for S3).
+  # another role), and nobody but GuardDuty writes or removes object tags at all, the scan's
+  # included (AWS's tag-based access guidance for Malware Protection for S3). Objects uploaded
+  # before the scan was turned on carry no tag: they become unreadable too, to everyone.
   dynamic "statement" {
     for_each = var.malware_scan == null ? [] : [var.malware_scan]
 

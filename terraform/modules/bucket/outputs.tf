@@ -19,7 +19,7 @@ output "bucket_regional_domain_name" {
 }
 
 output "cors_allowed_methods" {
-  description = "Methods the bucket's CORS rule allows browsers (PUT; POST too with allow_post)."
+  description = "Methods the bucket's CORS rule allows browsers (PUT; POST too with allow_post, GET with allow_get)."
   value       = local.cors_allowed_methods
 }
 

@@ -136,6 +136,6 @@ variable "malware_scan" {
     role_arn   = string
     key_prefix = string
   })
-  description = "GuardDuty's malware scan of the uploads under key_prefix, done by role_arn: the bucket policy then refuses reading an upload not tagged clean, and any change to the scan tag, to every other principal. null: no scan."
+  description = "GuardDuty's malware scan of the uploads under key_prefix, done by role_arn: the bucket policy then refuses reading an object under key_prefix not tagged clean, and any change to object tags, to every other principal. Objects uploaded before the scan was on carry no tag, so they become unreadable to everyone. null: no scan."
   default     = null
 }
