@@ -62,101 +62,86 @@ locals {
   max_signature_age_ms = (var.max_url_expiry_seconds + 300) * 1000
   cors_allowed_methods = concat(["PUT"], var.allow_post ? ["POST"] : [], var.allow_get ? ["GET"] : [])
 
+  bucket_arn   = aws_s3_bucket.this.arn
+  whole_bucket = [local.bucket_arn, "${local.bucket_arn}/*"]
+  not_guardduty = var.malware_scan == null ? [] : [
+    { test = "ArnNotEquals", variable = "aws:PrincipalArn", values = [var.malware_scan.role_arn] },
+  ]
+
+  # Each statement denies, to every principal, the actions on the resources that meet all its
+  # conditions.
   bucket_denies = concat(
     # A URL replayed after its expiry is refused by SigV4 already; this also refuses one signed
     # with a longer expiry than the service ever gives (someone else's signing code, a leaked
     # credential), whatever X-Amz-Expires it claims.
     [{
-      sid      = "DenySignaturesOlderThanTheLongestExpiry"
-      test     = "NumericGreaterThan"
-      variable = "s3:signatureAge"
-      value    = tostring(local.max_signature_age_ms)
+      sid        = "DenySignaturesOlderThanTheLongestExpiry"
+      actions    = ["s3:*"]
+      resources  = local.whole_bucket
+      conditions = [{ test = "NumericGreaterThan", variable = "s3:signatureAge", values = [tostring(local.max_signature_age_ms)] }]
     }],
     var.enforce_tls ? [
-      { sid = "DenyInsecureTransport", test = "Bool", variable = "aws:SecureTransport", value = "false" },
-      { sid = "DenyTlsOlderThan12", test = "NumericLessThan", variable = "s3:TlsVersion", value = "1.2" },
+      {
+        sid        = "DenyInsecureTransport"
+        actions    = ["s3:*"]
+        resources  = local.whole_bucket
+        conditions = [{ test = "Bool", variable = "aws:SecureTransport", values = ["false"] }]
+      },
+      {
+        sid        = "DenyTlsOlderThan12"
+        actions    = ["s3:*"]
+        resources  = local.whole_bucket
+        conditions = [{ test = "NumericLessThan", variable = "s3:TlsVersion", values = ["1.2"] }]
+      },
     ] : [],
+    # With GuardDuty's malware scan, S3 itself refuses what the function would refuse: nobody but
+    # GuardDuty reads an upload before it is tagged clean (a URL signed elsewhere, a console user,
+    # another role), and nobody but GuardDuty writes or removes object tags at all, the scan's
+    # included (AWS's tag-based access guidance for Malware Protection for S3). Objects uploaded
+    # before the scan was turned on carry no tag: they become unreadable too, to everyone.
+    var.malware_scan == null ? [] : [
+      {
+        sid       = "DenyReadingUploadsNotScannedClean"
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+        resources = ["${local.bucket_arn}/${var.malware_scan.key_prefix}*"]
+        conditions = concat(
+          [{ test = "StringNotEquals", variable = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus", values = ["NO_THREATS_FOUND"] }],
+          local.not_guardduty,
+        )
+      },
+      {
+        sid        = "DenyObjectTagChangesButGuardDuty"
+        actions    = ["s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"]
+        resources  = ["${local.bucket_arn}/*"]
+        conditions = local.not_guardduty
+      },
+    ],
   )
 }
 
 data "aws_iam_policy_document" "this" {
-  # Each statement denies every request to the bucket that meets one condition.
   dynamic "statement" {
     for_each = local.bucket_denies
 
     content {
-      sid     = statement.value.sid
-      effect  = "Deny"
-      actions = ["s3:*"]
-      resources = [
-        aws_s3_bucket.this.arn,
-        "${aws_s3_bucket.this.arn}/*",
-      ]
-
-      principals {
-        type        = "*"
-        identifiers = ["*"]
-      }
-
-      condition {
-        test     = statement.value.test
-        variable = statement.value.variable
-        values   = [statement.value.value]
-      }
-    }
-  }
-
-  # With GuardDuty's malware scan, S3 itself refuses what the function would refuse: nobody but
-  # GuardDuty reads an upload before it is tagged clean (a URL signed elsewhere, a console user,
-  # another role), and nobody but GuardDuty writes or removes object tags at all, the scan's
-  # included (AWS's tag-based access guidance for Malware Protection for S3). Objects uploaded
-  # before the scan was turned on carry no tag: they become unreadable too, to everyone.
-  dynamic "statement" {
-    for_each = var.malware_scan == null ? [] : [var.malware_scan]
-
-    content {
-      sid       = "DenyReadingUploadsNotScannedClean"
+      sid       = statement.value.sid
       effect    = "Deny"
-      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-      resources = ["${aws_s3_bucket.this.arn}/${statement.value.key_prefix}*"]
+      actions   = statement.value.actions
+      resources = statement.value.resources
 
       principals {
         type        = "*"
         identifiers = ["*"]
       }
 
-      condition {
-        test     = "StringNotEquals"
-        variable = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus"
-        values   = ["NO_THREATS_FOUND"]
-      }
+      dynamic "condition" {
+        for_each = statement.value.conditions
 
-      condition {
-        test     = "ArnNotEquals"
-        variable = "aws:PrincipalArn"
-        values   = [statement.value.role_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.malware_scan == null ? [] : [var.malware_scan]
-
-    content {
-      sid       = "DenyScanTagChangesButGuardDuty"
-      effect    = "Deny"
-      actions   = ["s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"]
-      resources = ["${aws_s3_bucket.this.arn}/*"]
-
-      principals {
-        type        = "*"
-        identifiers = ["*"]
-      }
-
-      condition {
-        test     = "ArnNotEquals"
-        variable = "aws:PrincipalArn"
-        values   = [statement.value.role_arn]
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
     }
   }

@@ -1,4 +1,11 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  # Under a mock provider a policy document's json is random text; the bucket policy needs JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
 
 # Known at plan time so the bucket policy's resources can be asserted.
 override_resource {
@@ -318,4 +325,39 @@ run "rejects_a_kms_alias" {
   }
 
   expect_failures = [var.kms_key_arn]
+}
+
+run "with_the_malware_scan_s3_refuses_unscanned_reads_and_tag_changes_but_guardduty" {
+  command = plan
+
+  variables {
+    malware_scan = {
+      role_arn   = "arn:aws:iam::123456789012:role/uploads-malware-scan"
+      key_prefix = "uploads/"
+    }
+  }
+
+  assert {
+    condition = [
+      for statement in data.aws_iam_policy_document.this.statement : [statement.resources, statement.condition]
+      if statement.sid == "DenyReadingUploadsNotScannedClean"
+      ] == [[
+        toset(["arn:aws:s3:::uploads-test-bucket/uploads/*"]),
+        toset([
+          { test = "StringNotEquals", variable = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus", values = tolist(["NO_THREATS_FOUND"]) },
+          { test = "ArnNotEquals", variable = "aws:PrincipalArn", values = tolist(["arn:aws:iam::123456789012:role/uploads-malware-scan"]) },
+        ]),
+    ]]
+    error_message = "Nobody but GuardDuty reads an upload not tagged clean."
+  }
+
+  assert {
+    condition = [
+      for statement in data.aws_iam_policy_document.this.statement : statement.condition
+      if statement.sid == "DenyObjectTagChangesButGuardDuty" && contains(statement.actions, "s3:PutObjectTagging") && contains(statement.actions, "s3:DeleteObjectTagging")
+      ] == [toset([
+        { test = "ArnNotEquals", variable = "aws:PrincipalArn", values = tolist(["arn:aws:iam::123456789012:role/uploads-malware-scan"]) },
+    ])]
+    error_message = "Nobody but GuardDuty writes or removes object tags (the scan's verdict included)."
+  }
 }
