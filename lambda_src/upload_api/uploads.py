@@ -124,7 +124,10 @@ def parse_redirect(value: Any, allowed_origins: tuple[str, ...]) -> str | None:
         )
     from urllib.parse import urlsplit  # only forms with a redirect need it (2 ms of a cold start)
 
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)  # raises on an unbalanced IPv6 bracket: "https://[x"
+    except ValueError as error:
+        raise BadRequest(f"success_redirect is not a valid URL: {error}") from None
     if parts.fragment:
         raise BadRequest("success_redirect must not have a fragment: S3 appends the upload's key to its query")
     if f"{parts.scheme}://{parts.netloc}" not in allowed_origins:

@@ -108,6 +108,9 @@ MALFORMED_REDIRECTS = [
     "javascript:alert(1)",
     5,
     "https://app.example.com/" + "a" * 2048,
+    # An unclosed IPv6 bracket: urlsplit raises on it (this was a 500).
+    "https://[x",
+    "https://app.example.com]/",
 ]
 
 
