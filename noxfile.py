@@ -67,12 +67,6 @@ def install(session: nox.Session, *packages: str) -> None:
     session.install("-c", LOCK_FILE, *packages)
 
 
-def terraform_dirs() -> list[Path]:
-    """Every Terraform configuration in the repo: the root composition, its modules and examples."""
-    candidates = [*sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
-    return [TERRAFORM_DIR, *(path for path in candidates if any(path.glob("*.tf")))]
-
-
 def run_terraform(session: nox.Session, directory: Path, *args: str) -> None:
     """Run terraform in ``directory`` with the project's provider installation settings."""
     session.run(
@@ -161,20 +155,10 @@ def package(session: nox.Session) -> None:
 
 
 def check_terraform_directory(directory: Path) -> tuple[Path, bool, str, float]:
-    """init, then test (which validates first) or, without tests, validate one configuration; its
-    output and how long."""
+    """:func:`devtools.terraform.check` of one configuration, and how long it took."""
     started = time.monotonic()
-    steps = [["init", "-input=false", "-backend=false", "-no-color"]]
-    # terraform test validates the whole configuration before its runs (unused resources too), so
-    # a separate validate would only load the provider's schema a second time.
-    steps.append(["test", "-no-color"] if (directory / "tests").is_dir() else ["validate", "-no-color"])
-    output = []
-    for step in steps:
-        result = tf.run(directory, step, check=False)
-        output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
-        if result.returncode != 0:
-            break
-    return directory, result.returncode == 0, "".join(output), time.monotonic() - started
+    ok, output = tf.check(directory)
+    return directory, ok, output, time.monotonic() - started
 
 
 @nox.session(python=False)
@@ -194,7 +178,7 @@ def terraform(session: nox.Session) -> None:
     # independent (each has its own .terraform). Output is printed per directory, in order.
     workers = max(1, min(len(os.sched_getaffinity(0)), 4))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(check_terraform_directory, terraform_dirs()))
+        results = list(pool.map(check_terraform_directory, tf.configurations()))
     failed = []
     for directory, ok, output, seconds in results:
         name = directory.relative_to(REPO_ROOT)

@@ -36,9 +36,6 @@ def create_user(cognito: Any, user_pool_id: str, email: str) -> User:
     return User(email=email, password=password)
 
 
-SIGN_IN_FLOW = "USER_SRP_AUTH"
-
-
 def sign_in(cognito: Any, user_pool_id: str, client_id: str, user: User) -> str:
     """The user's ID token, got as an app gets it: SRP, with ``cognito``'s endpoint and credentials."""
     srp = AWSSRP(username=user.email, password=user.password, pool_id=user_pool_id, client_id=client_id, client=cognito)

@@ -146,15 +146,12 @@ def check_all() -> Result:
     """Plan every snippet; the snippets named in Terraform's errors when the plan fails."""
     found = list(snippets())
     write_configuration(found, WORK_DIR)
-    output = []
-    for step in (["init", "-backend=false", "-input=false", "-no-color"], ["test", "-no-color"]):
-        result = tf.run(WORK_DIR, step, check=False)
-        output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
-        if result.returncode != 0:
-            failing = f"{result.stdout}{result.stderr}"
-            named = [snippet for index, snippet in enumerate(found) if f"{module_name(index)}/" in failing]
-            return Result(named or found, False, "".join(output))
-    return Result(found, True, "")
+    ok, output = tf.check(WORK_DIR)
+    if ok:
+        return Result(found, True, "")
+    failing_step = output.rsplit("$ terraform ", 1)[-1]  # init names every module: read the step that failed
+    named = [snippet for index, snippet in enumerate(found) if f"{module_name(index)}/main.tf" in failing_step]
+    return Result(named or found, False, output)
 
 
 def main() -> int:

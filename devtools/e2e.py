@@ -95,12 +95,18 @@ def _error_code(response: requests.Response) -> str:
 SCAN_TIMEOUT, SCAN_POLL = 600.0, 10.0
 
 
-def _download(target: Target, key: str) -> bytes:
+def _file_after_scan(target: Target, key: str, timeout: float, poll: float) -> requests.Response:
+    """``GET /files/{key}``, asked again while the answer is 409 ``scan_pending`` (until ``timeout``)."""
+    deadline = time.monotonic() + timeout
     response = _file_answer(target, key)
-    deadline = time.monotonic() + SCAN_TIMEOUT
     while _error_code(response) == "scan_pending" and time.monotonic() < deadline:
-        time.sleep(SCAN_POLL)
+        time.sleep(poll)
         response = _file_answer(target, key)
+    return response
+
+
+def _download(target: Target, key: str) -> bytes:
+    response = _file_after_scan(target, key, SCAN_TIMEOUT, SCAN_POLL)
     _expect(response.status_code == 200, f"GET /files/{{key}} answered {response.status_code}: {response.text[:300]}")
     fetched = requests.get(response.json()["url"], timeout=TIMEOUT)
     _expect(fetched.status_code == 200, f"the download URL answered {fetched.status_code} ({_s3_code(fetched)})")
@@ -182,22 +188,13 @@ def run_checks(target: Target, report: Report | None = None, *, events: EventsQu
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
-def _download_verdict(target: Target, key: str) -> tuple[int, str]:
-    response = _file_answer(target, key)
+def _wait_for_verdict(target: Target, key: str, timeout: float, poll: float) -> tuple[int, str]:
+    response = _file_after_scan(target, key, timeout, poll)
     return response.status_code, _error_code(response)
 
 
-def _wait_for_verdict(target: Target, key: str, timeout: float, poll: float) -> tuple[int, str]:
-    deadline = time.monotonic() + timeout
-    status, code = _download_verdict(target, key)
-    while (status, code) == (409, "scan_pending") and time.monotonic() < deadline:
-        time.sleep(poll)
-        status, code = _download_verdict(target, key)
-    return status, code
-
-
 def malware_scan_checks(
-    target: Target, clean_key: str, report: Report, *, timeout: float = 600.0, poll: float = 10.0
+    target: Target, clean_key: str, report: Report, *, timeout: float = SCAN_TIMEOUT, poll: float = SCAN_POLL
 ) -> None:
     """A clean upload becomes downloadable once scanned; the EICAR test file never does."""
     status, code = _wait_for_verdict(target, clean_key, timeout, poll)

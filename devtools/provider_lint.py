@@ -74,8 +74,6 @@ RULES = (
 
 BLOCK_OPEN = re.compile(r'^(resource|data)\s+"(\w+)"\s+"[\w-]+"\s*\{\s*$')
 VERSION = re.compile(r'^\s*version\s*=\s*"([^"]*)"', re.MULTILINE)
-# Blocks whose stage_name is the stage's own (the deployment-stage rule is about deployments).
-STAGE_NAME_ALLOWED = {"aws_api_gateway_stage", "aws_api_gateway_method_settings", "aws_api_gateway_usage_plan"}
 
 
 class Finding(NamedTuple):

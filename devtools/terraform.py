@@ -164,6 +164,29 @@ def destroy_guarded(directory: Path, args: Sequence[str]) -> subprocess.Complete
     return destroyed
 
 
+def configurations() -> list[Path]:
+    """Every Terraform configuration in the repo: the root composition, its modules and examples
+    (examples/local holds the local stack's switches, not a configuration)."""
+    candidates = [*sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
+    return [TERRAFORM_DIR, *(path for path in candidates if any(path.glob("*.tf")))]
+
+
+def check(directory: Path) -> tuple[bool, str]:
+    """init, then test (which validates first) or, without tests, validate one configuration:
+    whether it passed, and what Terraform printed."""
+    steps = [["init", "-input=false", "-backend=false", "-no-color"]]
+    # terraform test validates the whole configuration before its runs (unused resources too), so
+    # a separate validate would only load the provider's schema a second time.
+    steps.append(["test", "-no-color"] if (directory / "tests").is_dir() else ["validate", "-no-color"])
+    output = []
+    for step in steps:
+        result = run(directory, step, check=False)
+        output.append(f"$ terraform {' '.join(step)}\n{result.stdout}{result.stderr}")
+        if result.returncode != 0:
+            return False, "".join(output)
+    return True, "".join(output)
+
+
 def outputs(directory: Path) -> dict[str, Any]:
     """``terraform output -json`` as plain values."""
     raw = json.loads(run(directory, ["output", "-json"]).stdout)

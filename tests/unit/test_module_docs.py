@@ -8,20 +8,14 @@ from pathlib import Path
 import pytest
 
 from devtools import TERRAFORM_DIR
+from devtools import terraform as tf
 
 # A top-level block opens at the start of a line: `variable "name" {`. terraform fmt keeps it so.
 BLOCK = re.compile(r'^(variable|output)\s+"([A-Za-z0-9_-]+)"\s*\{', re.MULTILINE)
 # The first cell of a table row: | `name` | ...
 ROW_NAME = re.compile(r"^\|\s*`([A-Za-z0-9_-]+)`\s*\|")
 
-CONFIGURATIONS = [
-    TERRAFORM_DIR,
-    *(
-        path
-        for path in [*sorted(TERRAFORM_DIR.glob("modules/*")), *sorted(TERRAFORM_DIR.glob("examples/*"))]
-        if any(path.glob("*.tf"))  # examples/local holds the local stack's switches, not a configuration
-    ),
-]
+CONFIGURATIONS = tf.configurations()
 
 
 def declared(directory: Path, kind: str) -> list[str]:
