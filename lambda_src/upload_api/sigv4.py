@@ -196,9 +196,14 @@ def credential_scope(datestamp: str, region: str) -> str:
     return f"{datestamp}/{region}/{SERVICE}/aws4_request"
 
 
-def encode_query(pairs: list[tuple[str, str]]) -> list[str]:
-    """Each ``name=value`` with both percent-encoded as SigV4 wants (UTF-8, unreserved kept)."""
-    return [f"{uri_encode(name)}={uri_encode(value)}" for name, value in pairs]
+def encode_query(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each ``(name, value)`` with both percent-encoded as SigV4 wants (UTF-8, unreserved kept)."""
+    return [(uri_encode(name), uri_encode(value)) for name, value in pairs]
+
+
+def join_query(encoded: list[tuple[str, str]]) -> str:
+    """``name=value&...`` of encoded pairs, in the order given."""
+    return "&".join(f"{name}={value}" for name, value in encoded)
 
 
 def header_value(value: str) -> str:
@@ -207,12 +212,21 @@ def header_value(value: str) -> str:
 
 
 def canonical_request(
-    method: str, path: str, encoded_query: list[str], headers: list[tuple[str, str]], signed_headers: str
+    method: str,
+    path: str,
+    encoded_query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    signed_headers: str,
 ) -> str:
-    """The canonical request of a presigned S3 request; ``headers`` are lower-case names, sorted."""
+    """The canonical request of a presigned S3 request; ``headers`` are lower-case names, sorted.
+
+    The query is sorted by encoded name, then value, as SigV4 (and botocore) sort it; sorting
+    the joined ``name=value`` strings differs once a name prefixes another (``a`` and ``a.b``:
+    ``.`` sorts before ``=``).
+    """
     canonical_headers = "".join(f"{name}:{header_value(value)}\n" for name, value in headers)
     return "\n".join(
-        (method, path, "&".join(sorted(encoded_query)), canonical_headers, signed_headers, UNSIGNED_PAYLOAD)
+        (method, path, join_query(sorted(encoded_query)), canonical_headers, signed_headers, UNSIGNED_PAYLOAD)
     )
 
 
@@ -272,7 +286,7 @@ def presign(
     if derived_key is None:
         derived_key = signing_key(credentials.secret_key, timestamp[:8], region)
     signed = signature(derived_key, string_to_sign(timestamp, scope, request))
-    return f"{endpoint.origin}{path}?{'&'.join(query)}&X-Amz-Signature={signed}"
+    return f"{endpoint.origin}{path}?{join_query(query)}&X-Amz-Signature={signed}"
 
 
 # A POST policy condition: {"field": "exact value"} or ["content-length-range", min, max] and the like.

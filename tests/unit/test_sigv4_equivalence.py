@@ -27,6 +27,7 @@ from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import botocore.auth
+import botocore.awsrequest
 import botocore.credentials
 import botocore.signers
 import pytest
@@ -333,3 +334,59 @@ def test_where_botocore_puts_the_bucket(bucket: str, endpoint: str | None, url: 
     creds = sigv4.Credentials("AKID", "secret")
     ours, theirs = both(bucket, "eu-west-3", endpoint, 2_000_000_000, 60, creds, lambda s: s.sign_put("k"))
     assert ours.url.split("?")[0] == theirs.url.split("?")[0] == url
+
+
+# Query parameter names where one prefixes another and the next character sorts before "=":
+# sorting joined "name=value" strings and sorting (name, value) pairs disagree on them.
+PREFIXING_NAMES = st.sampled_from(
+    [
+        "a",
+        "a.b",
+        "a-b",
+        "a0",
+        "a%",
+        "a~",
+        "ab",
+        "response-content-type",
+        "response-content-type-x",
+        "response-content-type.1",
+        "partNumber",
+        "partNumber2",
+    ]
+)
+
+
+@given(
+    params=st.dictionaries(PREFIXING_NAMES, st.text(KEY_CHARACTERS, max_size=12), min_size=1, max_size=6),
+    now=moments,
+    creds=credentials,
+)
+def test_the_canonical_query_sorts_names_then_values_as_botocore_does(
+    params: dict[str, str], now: int, creds: sigv4.Credentials
+) -> None:
+    """botocore's own SigV4 query signer, given any parameters, makes the URL ``sigv4.presign`` makes."""
+    endpoint = sigv4.resolve_endpoint("my-bucket", "eu-west-3")
+    request = botocore.awsrequest.AWSRequest(method="GET", url=f"{endpoint.origin}/k", params=dict(params))
+    auth = botocore.auth.S3SigV4QueryAuth(
+        botocore.credentials.Credentials(creds.access_key, creds.secret_key, creds.token), "s3", "eu-west-3", 60
+    )
+    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=EPOCH + timedelta(seconds=now)):
+        auth.add_auth(request)
+    ours = sigv4.presign(
+        method="GET",
+        endpoint=endpoint,
+        key="k",
+        region="eu-west-3",
+        credentials=creds,
+        now=now,
+        expires=60,
+        params=list(params.items()),
+    )
+    assert ours == request.url
+
+
+def test_a_name_that_prefixes_another_sorts_first() -> None:
+    """The case that sorting joined strings got wrong: ``a.b=1`` sorted before ``a=2``."""
+    encoded = sigv4.encode_query([("a.b", "1"), ("a", "2")])
+    canonical_query = sigv4.canonical_request("GET", "/k", encoded, [], "host").split("\n")[2]
+    assert canonical_query == "a=2&a.b=1"
