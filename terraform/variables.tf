@@ -46,8 +46,8 @@ variable "allowed_origins" {
       for origin in var.allowed_origins :
       can(regex("^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$", origin)) ||
       can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?$", origin))
-    ])
-    error_message = "Each allowed origin must be https://host[:port] (lower case), or http://127.0.0.1:port or http://localhost:port, with no path, no trailing slash and no '*'."
+    ]) && !anytrue([for origin in var.allowed_origins : can(regex("^(https://.*:443|http://.*:80)$", origin))])
+    error_message = "Each allowed origin must be https://host[:port] (lower case), or http://127.0.0.1:port or http://localhost:port, with no path, no trailing slash, no '*' and no default port (:443, :80: browsers leave it out of Origin)."
   }
 }
 
@@ -70,8 +70,8 @@ variable "key_prefix" {
 
   validation {
     # No '*' or '?': the prefix becomes the role's IAM resource <bucket>/<prefix>*, where they are wildcards.
-    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
-    error_message = "key_prefix must be one or more path segments each ending with '/', with no leading '/' and no '*' or '?'."
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix)) && !can(regex("(^|/)\\.{1,2}/", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments each ending with '/', with no leading '/', no '*' or '?', and no '.' or '..' segment (clients resolve them away, so no signed URL would match)."
   }
 }
 

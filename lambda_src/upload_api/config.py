@@ -36,13 +36,20 @@ _RESERVED_BUCKET_NAME = (
     r"\.\.|^\d+\.\d+\.\d+\.\d+$|^(xn--|sthree-|amzn-s3-demo-)"
     r"|(-s3alias|--ol-s3|\.mrap|--x-s3|--xa-s3|--op-s3|--table-s3)$"
 )
-_REGION = r"^[a-z]{2}(-[a-z]+)+-\d$"
+# Two letters (us-, eu-, cn-, ...) or the European Sovereign Cloud's eusc-; ASCII digits only
+# (\d would also take other scripts' digits).
+_REGION = r"^([a-z]{2}|eusc)(-[a-z]+)+-[0-9]$"
 # The same patterns as terraform/variables.tf: one set of rules (tests/config_rules.py runs one
 # table of cases against both).
 _KEY_PREFIX = r"([A-Za-z0-9!_.'()-]+/)+"
+# A "." or ".." segment: browsers, requests and urllib3 resolve it away before sending, so no URL
+# signed for such a key would ever match its signature.
+_DOT_SEGMENT = r"(^|/)\.{1,2}/"
 _MEDIA_TYPE = r"[a-z0-9][a-z0-9!#$&^_.+-]*/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)"
 _HTTPS_ORIGIN = r"https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?"
 _LOOPBACK_ORIGIN = r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?"
+# A browser's Origin header never names its scheme's default port: such an entry would never match.
+_DEFAULT_PORT = r"^(https://.*:443|http://.*:80)$"
 # Cognito app client ids: the audiences whose ID tokens the function accepts.
 _CLIENT_ID = r"(?a)[\w+]{1,128}"
 
@@ -127,10 +134,10 @@ def load_config(environ: Mapping[str, str]) -> Config:
         raise ConfigError(f"UPLOAD_BUCKET_REGION must be an AWS region like eu-west-1, got {region!r}")
 
     key_prefix = environ.get("UPLOAD_KEY_PREFIX", "uploads/")
-    if not re.fullmatch(_KEY_PREFIX, key_prefix):
+    if not re.fullmatch(_KEY_PREFIX, key_prefix) or re.search(_DOT_SEGMENT, key_prefix):
         raise ConfigError(
             "UPLOAD_KEY_PREFIX must be one or more segments of letters, digits and ! _ . ' ( ) -, "
-            f"each ending in '/' (like 'uploads/'), got {key_prefix!r}"
+            f"each ending in '/' (like 'uploads/'), none of them '.' or '..', got {key_prefix!r}"
         )
 
     expiry = _integer(environ, "UPLOAD_URL_EXPIRY_SECONDS", minimum=1, maximum=MAX_EXPIRY_SECONDS)
@@ -151,11 +158,12 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
     origins = _csv(environ, "UPLOAD_ALLOWED_ORIGINS")
     for origin in origins:
-        if not (re.fullmatch(_HTTPS_ORIGIN, origin) or re.fullmatch(_LOOPBACK_ORIGIN, origin)):
+        well_formed = re.fullmatch(_HTTPS_ORIGIN, origin) or re.fullmatch(_LOOPBACK_ORIGIN, origin)
+        if not well_formed or re.fullmatch(_DEFAULT_PORT, origin):
             raise ConfigError(
                 f"UPLOAD_ALLOWED_ORIGINS entries must be https://host[:port] (lower case), or "
-                f"http://127.0.0.1:port or http://localhost:port (no path, no trailing slash, no '*'), "
-                f"got {origin!r}"
+                f"http://127.0.0.1:port or http://localhost:port (no path, no trailing slash, no '*', "
+                f"no default port such as :443: browsers leave it out), got {origin!r}"
             )
 
     # Required: an unauthenticated API is a choice a deployment states, never a silent default.

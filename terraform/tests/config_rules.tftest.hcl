@@ -48,6 +48,22 @@ run "accepts_round_2" {
   }
 }
 
+run "accepts_round_3" {
+  command = plan
+
+  variables {
+    key_prefix = "uploads/.../"
+  }
+}
+
+run "accepts_round_4" {
+  command = plan
+
+  variables {
+    key_prefix = "uploads/.hidden/"
+  }
+}
+
 run "refuses_round_1" {
   command = plan
 
@@ -120,21 +136,24 @@ run "refuses_round_6" {
   command = plan
 
   variables {
-    bucket_name = "my-bucket--x-s3"
-    key_prefix  = "uploads*/"
+    bucket_name     = "my-bucket--x-s3"
+    allowed_origins = ["https://app.example.com:443"]
+    key_prefix      = "uploads*/"
   }
 
-  expect_failures = [var.bucket_name, var.key_prefix]
+  expect_failures = [var.bucket_name, var.allowed_origins, var.key_prefix]
 }
 
 run "refuses_round_7" {
   command = plan
 
   variables {
-    bucket_name = "my-bucket-s3alias"
+    bucket_name     = "my-bucket-s3alias"
+    allowed_origins = ["http://localhost:80"]
+    key_prefix      = "uploads/../"
   }
 
-  expect_failures = [var.bucket_name]
+  expect_failures = [var.bucket_name, var.allowed_origins, var.key_prefix]
 }
 
 run "refuses_round_8" {
@@ -142,9 +161,10 @@ run "refuses_round_8" {
 
   variables {
     bucket_name = "sthree-bucket"
+    key_prefix  = "./uploads/"
   }
 
-  expect_failures = [var.bucket_name]
+  expect_failures = [var.bucket_name, var.key_prefix]
 }
 
 run "refuses_round_9" {
@@ -152,9 +172,10 @@ run "refuses_round_9" {
 
   variables {
     bucket_name = "my-bucket--xa-s3"
+    key_prefix  = "../"
   }
 
-  expect_failures = [var.bucket_name]
+  expect_failures = [var.bucket_name, var.key_prefix]
 }
 
 run "refuses_round_10" {
@@ -162,9 +183,10 @@ run "refuses_round_10" {
 
   variables {
     bucket_name = "my-bucket--op-s3"
+    key_prefix  = "uploads/./inbox/"
   }
 
-  expect_failures = [var.bucket_name]
+  expect_failures = [var.bucket_name, var.key_prefix]
 }
 
 run "refuses_round_11" {

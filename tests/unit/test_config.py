@@ -36,6 +36,8 @@ def test_the_legacy_route_is_off_unless_asked_for() -> None:
         # Bucket names Terraform refuses too are in tests/config_rules.py, which runs them on both.
         ("UPLOAD_BUCKET_REGION", None),
         ("UPLOAD_BUCKET_REGION", "moon-1"),
+        ("UPLOAD_BUCKET_REGION", "eu-west-\u0663"),  # an Arabic-Indic digit: \\d matched it
+        ("UPLOAD_BUCKET_REGION", "euro-west-1"),
         ("UPLOAD_KEY_PREFIX", "/uploads/"),
         ("UPLOAD_KEY_PREFIX", "uploads"),
         ("UPLOAD_KEY_PREFIX", "up loads/"),
@@ -73,6 +75,12 @@ def test_a_bad_value_fails_naming_the_variable(variable: str, value: str | None)
         environment[variable] = value
     with pytest.raises(ConfigError, match=variable):
         load_config(environment)
+
+
+@pytest.mark.parametrize("region", ["eu-west-3", "us-gov-west-1", "cn-north-1", "us-isob-east-1", "eusc-de-east-1"])
+def test_a_region_of_every_partition_loads(region: str) -> None:
+    """Including the European Sovereign Cloud's (eusc-), whose partition row was unreachable."""
+    assert load_config({**ENVIRONMENT, "UPLOAD_BUCKET_REGION": region}).region == region
 
 
 def test_cognito_needs_the_app_clients_whose_tokens_it_accepts() -> None:

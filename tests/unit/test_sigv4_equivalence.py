@@ -60,6 +60,7 @@ REGIONS = (
     "us-isob-east-1",
     "eu-isoe-west-1",
     "us-isof-south-1",
+    "eusc-de-east-1",
     "xy-moon-1",
     "us-gov-east-north-9",
 )
@@ -83,6 +84,14 @@ EPOCH = datetime(1970, 1, 1)
 def accepted_bucket(name: str) -> bool:
     try:
         load_config({**ENVIRONMENT, "UPLOAD_BUCKET": name})
+    except ConfigError:
+        return False
+    return True
+
+
+def accepted_region(region: str) -> bool:
+    try:
+        load_config({**ENVIRONMENT, "UPLOAD_BUCKET_REGION": region})
     except ConfigError:
         return False
     return True
@@ -311,10 +320,12 @@ def test_the_partition_table_is_botocore_s() -> None:
     partitions = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())["partitions"]
     assert tuple((p["regionRegex"], p["outputs"]["dnsSuffix"]) for p in partitions) == sigv4.PARTITIONS
     # A region botocore names explicitly (not by its partition's regex) must be one config refuses.
-    region_pattern = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
     for partition in partitions:
         for region in partition["regions"]:
-            assert re.match(partition["regionRegex"], region) or not region_pattern.fullmatch(region), region
+            assert re.match(partition["regionRegex"], region) or not accepted_region(region), region
+    # Each partition's regions are reachable: one example of each loads.
+    for example in ("us-east-1", "cn-north-1", "eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "us-gov-west-1"):
+        assert accepted_region(example), example
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ variable "key_prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
-    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/'."
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix)) && !can(regex("(^|/)\\.{1,2}/", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/', and no '.' or '..' segment (clients resolve them away, so no signed URL would match)."
   }
 }
 

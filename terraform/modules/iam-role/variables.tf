@@ -24,8 +24,8 @@ variable "key_prefix" {
 
   validation {
     # No '*' or '?': the prefix becomes the IAM resource <bucket>/<prefix>*, where they are wildcards.
-    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix))
-    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/' and no '*' or '?'."
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.key_prefix)) && !can(regex("(^|/)\\.{1,2}/", var.key_prefix))
+    error_message = "key_prefix must be one or more path segments, each ending with '/', with no leading '/', no '*' or '?', and no '.' or '..' segment (clients resolve them away, so no signed URL would match)."
   }
 }
 
