@@ -107,6 +107,7 @@ module "iam_role" {
 
   # The handler reads GuardDuty's scan status tag (UPLOAD_MALWARE_SCAN) before it serves an object.
   allow_get_object_tagging = var.enable_malware_scan
+  allow_get_object_version = var.enable_downloads && var.enable_malware_scan
 }
 
 module "function" {

@@ -469,9 +469,16 @@ variable "events_kms_key_arn" {
 
 variable "enable_malware_scan" {
   type        = bool
-  description = "Scan every upload with GuardDuty Malware Protection for S3 (a protection plan on the bucket, the upload prefix only, with its own least-privileged service role): each object is tagged GuardDutyMalwareScanStatus, and the function gets UPLOAD_MALWARE_SCAN=guardduty and s3:GetObjectTagging under the prefix to read it. GuardDuty charges per GB scanned and per object."
+  description = "Scan every upload with GuardDuty Malware Protection for S3 (a protection plan on the bucket, the upload prefix only, with its own least-privileged service role): each object is tagged GuardDutyMalwareScanStatus, and the function gets UPLOAD_MALWARE_SCAN=guardduty and s3:GetObjectTagging under the prefix to read it. Needs versioning_enabled (a bucket you bring needs versioning on): a download is signed for the version that was scanned. GuardDuty charges per GB scanned and per object."
   default     = false
   nullable    = false
+
+  validation {
+    # A download URL names the scanned version; without versions, bytes written after the scan
+    # could be served by a URL signed for the clean ones.
+    condition     = !var.enable_malware_scan || var.versioning_enabled || !var.create_bucket
+    error_message = "enable_malware_scan needs versioning_enabled = true: each download is signed for the version GuardDuty scanned."
+  }
 }
 
 variable "access_logging" {

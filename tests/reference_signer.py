@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from upload_api.s3 import regional_s3_client
 from upload_api.signer import (
+    DOWNLOAD_CACHE_CONTROL,
+    DOWNLOAD_CONTENT_ENCODING,
     PostConstraints,
     PutConstraints,
     SignedPost,
@@ -69,12 +71,23 @@ class Boto3UploadSigner:
         return self._presign("upload_part", params, part_headers(sha256_base64, content_length))
 
     def sign_get(
-        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+        self,
+        key: str,
+        attachment_filename: str | None = None,
+        content_type: str | None = None,
+        version_id: str | None = None,
     ) -> SignedRequest:
-        params: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
-        params["ResponseContentDisposition"] = attachment(attachment_filename)
+        params: dict[str, Any] = {
+            "Bucket": self._bucket,
+            "Key": key,
+            "ResponseCacheControl": DOWNLOAD_CACHE_CONTROL,
+            "ResponseContentDisposition": attachment(attachment_filename),
+            "ResponseContentEncoding": DOWNLOAD_CONTENT_ENCODING,
+        }
         if content_type is not None:
             params["ResponseContentType"] = content_type
+        if version_id is not None:
+            params["VersionId"] = version_id
         return self._presign("get_object", params, {}, method="GET", expiry=self._download_expiry_seconds)
 
     def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:

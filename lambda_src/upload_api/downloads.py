@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 
 from upload_api import uploads
-from upload_api.errors import BadRequest, NotClean, NotFound, ScanPending
+from upload_api.errors import BadRequest, NotClean, NotFound, ScanPending, UpstreamFailed
+from upload_api.log import get_logger
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from upload_api.interfaces import MultipartStore, UploadSigner
+
+logger = get_logger(__name__)
 
 # The file name goes into a Content-Disposition header: plain characters only, no quotes.
 _FILENAME = re.compile(r"[A-Za-z0-9._ -]{1,255}")
@@ -36,24 +39,58 @@ SAFE_TYPES = frozenset(
     }
 )
 FALLBACK_TYPE = "application/octet-stream"
+# The only parameter a served type keeps, and only with one of these values (lower case).
+SAFE_CHARSETS = frozenset({"utf-8", "us-ascii", "iso-8859-1"})
 # GuardDuty Malware Protection for S3 tags each scanned object with its verdict.
 SCAN_TAG = "GuardDutyMalwareScanStatus"
 CLEAN = "NO_THREATS_FOUND"
 
 
 def served_type(stored: str | None) -> str:
-    """The Content-Type a download is answered with: the stored one when safe, else octet-stream."""
-    return stored if stored and uploads.media_type(stored) in SAFE_TYPES else FALLBACK_TYPE
+    """The Content-Type a download is answered with: the stored media type when it is safe, with
+    a charset only from :data:`SAFE_CHARSETS`; else octet-stream.
+
+    Never the stored string itself: a type stored through the legacy route (which binds none)
+    such as ``text/plain;,text/html`` would reach the browser, which takes the last type it can
+    parse from a list.
+    """
+    if not stored:
+        return FALLBACK_TYPE
+    essence = uploads.media_type(stored)
+    if essence not in SAFE_TYPES:
+        return FALLBACK_TYPE
+    charset = _charset(stored)
+    return f"{essence}; charset={charset}" if charset in SAFE_CHARSETS else essence
 
 
-def require_clean(key: str, store: MultipartStore) -> None:
+def _charset(content_type: str) -> str | None:
+    """The lower-cased value of the ``charset`` parameter, unquoted, or ``None``."""
+    for parameter in content_type.split(";")[1:]:
+        name, equals, value = parameter.partition("=")
+        if equals and name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def require_clean(key: str, store: MultipartStore) -> str:
     """With the malware scan on, only an object GuardDuty tagged clean is served: 409
-    ``scan_pending`` before its verdict, 409 ``not_clean`` for a threat or a failed scan."""
-    verdict = store.tags(key).get(SCAN_TAG)
+    ``scan_pending`` before its verdict, 409 ``not_clean`` for a threat or a failed scan.
+
+    Returns the version that was scanned: the download is signed for it, so an object replaced
+    after the check (a form posted again, a legacy URL replayed) is never what the URL serves.
+    """
+    tagged = store.tags(key)
+    verdict = tagged.tags.get(SCAN_TAG)
     if verdict is None:
         raise ScanPending("the file is still being scanned for malware; ask again in a minute")
     if verdict != CLEAN:
         raise NotClean(f"the malware scan did not clear this file ({verdict}); it is never served")
+    if tagged.version_id is None or tagged.version_id == "null":
+        # An unversioned bucket: no URL could be bound to what was scanned. Terraform refuses the
+        # scan without versioning; a bucket brought along (create_bucket = false) may lack it.
+        logger.error("the malware scan needs a versioned bucket: no download is signed", extra={"key": key})
+        raise UpstreamFailed("downloads with the malware scan need the bucket's versioning on; none is signed")
+    return tagged.version_id
 
 
 def sign_download(
@@ -64,7 +101,6 @@ def sign_download(
         raise BadRequest("filename may hold only letters, digits, spaces, '.', '_' and '-' (at most 255)")
     if not uploads.is_service_key(key, prefix) or not store.exists(key):
         raise NotFound("no such file")
-    if malware_scan:
-        require_clean(key, store)
-    signed = signer.sign_get(key, filename, served_type(store.content_type(key)))
+    version_id = require_clean(key, store) if malware_scan else None
+    signed = signer.sign_get(key, filename, served_type(store.content_type(key, version_id)), version_id)
     return {"key": key, "method": signed.method, "url": signed.url, "expires_at": uploads.iso8601(signed.expires_at)}

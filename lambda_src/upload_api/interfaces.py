@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from upload_api.multipart_store import StoredObject, StoredPart
+from upload_api.multipart_store import ObjectTags, StoredObject, StoredPart
 from upload_api.signer import PostConstraints, PutConstraints, SignedPost, SignedRequest
 
 
@@ -34,10 +34,15 @@ class UploadSigner(Protocol):
         ...
 
     def sign_get(
-        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+        self,
+        key: str,
+        attachment_filename: str | None = None,
+        content_type: str | None = None,
+        version_id: str | None = None,
     ) -> SignedRequest:
-        """Sign a short-lived GET of ``key``, answered as an attachment (named ``attachment_filename``
-        when given) and, with ``content_type``, with that Content-Type whatever is stored."""
+        """Sign a short-lived GET of ``key`` (of its version ``version_id`` when given), answered as
+        an attachment (named ``attachment_filename`` when given), never cached, never re-encoded,
+        and, with ``content_type``, with that Content-Type whatever is stored."""
         ...
 
     def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
@@ -72,10 +77,10 @@ class MultipartStore(Protocol):
         """Whether an object is stored at ``key``."""
         ...
 
-    def content_type(self, key: str) -> str | None:
-        """The Content-Type stored with the object at ``key`` (which exists)."""
+    def content_type(self, key: str, version_id: str | None = None) -> str | None:
+        """The Content-Type stored with the object at ``key`` (which exists), or with its version."""
         ...
 
-    def tags(self, key: str) -> dict[str, str]:
-        """The tags of the object at ``key`` (which exists)."""
+    def tags(self, key: str) -> ObjectTags:
+        """The tags of the object at ``key`` (which exists), and the version they are of."""
         ...

@@ -83,6 +83,16 @@ class StoredObject:
         self.size = size
 
 
+class ObjectTags:
+    """An object's tags, and the version they belong to (``None`` in an unversioned bucket)."""
+
+    __slots__ = ("tags", "version_id")
+
+    def __init__(self, tags: dict[str, str], version_id: str | None) -> None:
+        self.tags = tags
+        self.version_id = version_id
+
+
 class Boto3MultipartStore:
     """:class:`~upload_api.interfaces.MultipartStore` on a boto3 S3 client, which ``client`` builds on first need
     (:class:`upload_api.s3.LazyS3Client`): boto3 loads only when a route calls S3."""
@@ -154,16 +164,18 @@ class Boto3MultipartStore:
     def exists(self, key: str) -> bool:
         return self.stat(key) is not None
 
-    def content_type(self, key: str) -> str | None:
+    def content_type(self, key: str, version_id: str | None = None) -> str | None:
         # HeadObject only once the listing found the object: the role reads objects only with
         # downloads on (s3:GetObject), and a 404 here is a race with a deletion.
         with _S3Call("HeadObject", not_found=_NO_SUCH_OBJECT, missing="no such file"):
-            return self._client.head_object(Bucket=self._bucket, Key=key).get("ContentType")
+            if version_id is None:
+                return self._client.head_object(Bucket=self._bucket, Key=key).get("ContentType")
+            return self._client.head_object(Bucket=self._bucket, Key=key, VersionId=version_id).get("ContentType")
 
-    def tags(self, key: str) -> dict[str, str]:
+    def tags(self, key: str) -> ObjectTags:
         with _S3Call("GetObjectTagging", not_found=_NO_SUCH_OBJECT, missing="no such file"):
-            tag_set = self._client.get_object_tagging(Bucket=self._bucket, Key=key)["TagSet"]
-        return {tag["Key"]: tag["Value"] for tag in tag_set}
+            answer = self._client.get_object_tagging(Bucket=self._bucket, Key=key)
+        return ObjectTags({tag["Key"]: tag["Value"] for tag in answer["TagSet"]}, answer.get("VersionId"))
 
 
 class _S3Call:

@@ -120,6 +120,28 @@ def part_headers(sha256_base64: str | None, content_length: int | None) -> dict[
     return headers
 
 
+# What a download answers whatever the uploader stored: a PUT may carry unsigned standard
+# headers (Content-Encoding, Cache-Control) that S3 keeps and would serve.
+DOWNLOAD_CACHE_CONTROL = "private, no-store"
+DOWNLOAD_CONTENT_ENCODING = "identity"
+
+
+def download_params(
+    attachment_filename: str | None, content_type: str | None, version_id: str | None
+) -> list[tuple[str, str]]:
+    """The query parameters of a download URL, in botocore's order (the GetObject shape's)."""
+    params = [
+        ("response-cache-control", DOWNLOAD_CACHE_CONTROL),
+        ("response-content-disposition", attachment(attachment_filename)),
+        ("response-content-encoding", DOWNLOAD_CONTENT_ENCODING),
+    ]
+    if content_type is not None:
+        params.append(("response-content-type", content_type))
+    if version_id is not None:
+        params.append(("versionId", version_id))
+    return params
+
+
 def attachment(filename: str | None) -> str:
     """The Content-Disposition S3 answers a download with: always an attachment (the browser saves
     it, never renders it in the API's or the bucket's origin), named ``filename`` when given."""
@@ -216,13 +238,19 @@ class SigV4UploadSigner:
         return self._presign("PUT", key, params, headers, self._expiry_seconds)
 
     def sign_get(
-        self, key: str, attachment_filename: str | None = None, content_type: str | None = None
+        self,
+        key: str,
+        attachment_filename: str | None = None,
+        content_type: str | None = None,
+        version_id: str | None = None,
     ) -> SignedRequest:
-        # In botocore's order (the GetObject shape's): disposition, then type.
-        params = [("response-content-disposition", attachment(attachment_filename))]
-        if content_type is not None:
-            params.append(("response-content-type", content_type))
-        return self._presign("GET", key, params, {}, self._download_expiry_seconds)
+        return self._presign(
+            "GET",
+            key,
+            download_params(attachment_filename, content_type, version_id),
+            {},
+            self._download_expiry_seconds,
+        )
 
     def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
         fields, conditions = post_form(constraints)

@@ -617,6 +617,8 @@ run "a_malware_scan_tells_the_function_and_lets_it_read_tags" {
 
   variables {
     enable_malware_scan = true
+    versioning_enabled  = true
+    enable_downloads    = true
   }
 
   assert {
@@ -644,6 +646,17 @@ run "a_malware_scan_tells_the_function_and_lets_it_read_tags" {
     condition     = output.malware_scan_status_tag == { key = "GuardDutyMalwareScanStatus", clean_value = "NO_THREATS_FOUND" }
     error_message = "The root names the tag the function checks and its clean value."
   }
+}
+
+run "a_malware_scan_needs_versioning" {
+  command = plan
+
+  variables {
+    enable_malware_scan = true
+    versioning_enabled  = false
+  }
+
+  expect_failures = [var.enable_malware_scan]
 }
 
 run "access_logging_into_a_created_log_bucket" {

@@ -236,3 +236,17 @@ def test_an_uploaded_svg_is_served_as_an_attachment_never_as_an_image(api_url: s
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/octet-stream"
     assert response.headers["Content-Disposition"] == "attachment"
+
+
+def test_unsigned_encoding_and_caching_headers_on_a_put_are_never_served(api_url: str, auth: dict[str, str]) -> None:
+    """A PUT URL binds only x-amz-* and the headers it names: S3 stores an added Content-Encoding
+    or Cache-Control. The download URL signs what S3 answers with instead."""
+    data = b"plain text, not gzip\n"
+    upload = api_post(api_url, "/uploads", {"content_type": "text/plain", "size": len(data)}, auth)
+    added = {"Content-Encoding": "gzip", "Cache-Control": "public, max-age=31536000"}
+    assert put(upload["url"], data, {**upload["headers"], **added}).status_code == 200
+    response = requests.get(download_url(api_url, auth, upload["key"]), timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "identity"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.content == data

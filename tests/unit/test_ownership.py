@@ -11,6 +11,7 @@ import requests
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import APP_CLIENT_ID, BUCKET, make_api
 from upload_api.app import UploadApi
+from upload_api.downloads import served_type
 from upload_api.multipart import MiB
 
 ID_TOKEN = {"token_use": "id", "aud": APP_CLIENT_ID}
@@ -111,6 +112,9 @@ def test_downloads_only_for_the_owner(api: UploadApi) -> None:
     [
         ("image/png", "image/png"),
         ("text/plain; charset=utf-8", "text/plain; charset=utf-8"),
+        ('Text/Plain; Charset="UTF-8"', "text/plain; charset=utf-8"),
+        ("text/plain; charset=utf-7", "text/plain"),  # not on the short list of charsets
+        ("text/plain; format=flowed", "text/plain"),  # parameters are never passed through
         ("image/svg+xml", "application/octet-stream"),  # SVG runs script when rendered
         ("text/html", "application/octet-stream"),
         ("video/quicktime", "application/octet-stream"),  # not on the short safe list
@@ -125,6 +129,25 @@ def test_downloads_are_attachments_with_a_safe_type(s3: Any, stored: str, served
     assert query["response-content-disposition"] == ["attachment"]
     assert query["response-content-type"] == [served]
     assert requests.get(body["url"], timeout=10).headers["Content-Type"] == served
+
+
+def test_a_stored_type_with_a_list_in_its_parameters_is_served_as_its_media_type_only() -> None:
+    """The legacy route binds no type, so ``text/plain;,text/html`` can be stored; it is never served."""
+    assert served_type("text/plain;,text/html") == "text/plain"
+    assert served_type("text/plain; charset=utf-8, text/html") == "text/plain"
+    assert served_type(None) == served_type("") == "application/octet-stream"
+
+
+def test_downloads_are_never_cached_and_never_re_encoded(s3: Any) -> None:
+    """A PUT may carry unsigned Content-Encoding and Cache-Control, which S3 stores; the download
+    URL overrides both (the conformance suite shows S3 honouring it)."""
+    api = make_api(auth_mode="cognito", downloads_enabled=True)
+    key = stored_file(api, ALICE)
+    status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+    assert status == 200
+    query = parse_qs(urlsplit(body["url"]).query)
+    assert query["response-cache-control"] == ["private, no-store"]
+    assert query["response-content-encoding"] == ["identity"]
 
 
 @pytest.mark.parametrize("filename", ['a"b.txt', "x\r\nSet-Cookie: y", "é.txt", "a" * 256])
@@ -164,6 +187,7 @@ def test_without_authentication_keys_share_the_prefix(mocked_aws: None) -> None:
 def test_with_the_malware_scan_only_clean_files_are_served(
     s3: Any, tags: list[dict[str, str]], status: int, code: str | None
 ) -> None:
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
     key = stored_file(api, ALICE)
     if tags:
@@ -173,3 +197,36 @@ def test_with_the_malware_scan_only_clean_files_are_served(
     if code is not None:
         assert body["error"]["code"] == code
         assert "url" not in body
+
+
+def scanned_clean(s3: Any, key: str) -> None:
+    """What GuardDuty does once it found nothing (on the current version)."""
+    clean = [{"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}]
+    s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging={"TagSet": clean})
+
+
+def test_with_the_malware_scan_the_url_serves_the_version_that_was_scanned(s3: Any) -> None:
+    """Bytes that replace a clean file after its download was signed (a form posted again, a
+    legacy URL replayed) are not what the URL serves: it names the scanned version."""
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
+    key = stored_file(api, ALICE)
+    scanned_clean(s3, key)
+    scanned_version = s3.head_object(Bucket=BUCKET, Key=key)["VersionId"]
+    status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+    assert status == 200, body
+    assert parse_qs(urlsplit(body["url"]).query)["versionId"] == [scanned_version]
+
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"EICAR", ContentType="text/plain")  # unscanned
+    assert requests.get(body["url"], timeout=10).content == b"hello"
+
+
+def test_with_the_malware_scan_an_unversioned_bucket_gets_no_download(s3: Any) -> None:
+    """Without versioning no URL can be bound to what was scanned: refused, and said why."""
+    api = make_api(auth_mode="cognito", downloads_enabled=True, malware_scan=True)
+    key = stored_file(api, ALICE)
+    scanned_clean(s3, key)
+    status, body = call(api, "GET", "/files/{key+}", ALICE, path_parameters={"key": key})
+    assert status == 502
+    assert body["error"]["code"] == "upstream_failed"
+    assert "versioning" in body["error"]["message"]

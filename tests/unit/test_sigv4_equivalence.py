@@ -181,6 +181,8 @@ constraints = st.one_of(
 )
 # S3 upload ids are opaque and URL-safe; the handler takes these (upload_api.multipart).
 upload_ids = st.text(BASE64 + "._~-", min_size=1, max_size=200)
+# S3 version ids are opaque URL-safe strings too (e.g. "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY").
+version_ids = st.text(BASE64 + "._-", min_size=1, max_size=64)
 filenames = st.one_of(st.none(), st.text(LOWER_DIGITS + UPPER_DIGITS + "._ -", min_size=1), st.text(KEY_CHARACTERS))
 
 Signed = TypeVar("Signed")
@@ -246,9 +248,10 @@ class Get:
     key: str
     filename: str | None
     content_type: str | None
+    version_id: str | None
 
     def __call__(self, signer: UploadSigner) -> SignedRequest:
-        return signer.sign_get(self.key, self.filename, self.content_type)
+        return signer.sign_get(self.key, self.filename, self.content_type, self.version_id)
 
 
 requests = st.one_of(
@@ -261,7 +264,13 @@ requests = st.one_of(
         st.one_of(st.none(), digests),
         st.one_of(st.none(), st.integers(1, 5 * 1024**3)),
     ),
-    st.builds(Get, keys, filenames, st.one_of(st.none(), st.sampled_from(["application/octet-stream", "image/png"]))),
+    st.builds(
+        Get,
+        keys,
+        filenames,
+        st.one_of(st.none(), st.sampled_from(["application/octet-stream", "image/png", "text/plain; charset=utf-8"])),
+        st.one_of(st.none(), version_ids),
+    ),
 )
 
 

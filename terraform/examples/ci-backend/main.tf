@@ -31,6 +31,8 @@ module "uploads" {
 
   enable_events       = var.enable_events
   enable_malware_scan = var.enable_malware_scan
+  # The scan binds each download to the version it scanned, so it needs versions.
+  versioning_enabled = var.enable_malware_scan
 }
 
 module "github_oidc" {

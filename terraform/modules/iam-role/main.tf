@@ -66,9 +66,11 @@ data "aws_iam_policy_document" "permissions" {
     for_each = var.allow_downloads ? [1] : []
 
     content {
-      sid       = "DownloadUnderPrefix"
-      effect    = "Allow"
-      actions   = ["s3:GetObject"]
+      sid    = "DownloadUnderPrefix"
+      effect = "Allow"
+      # With a malware scan a download URL names the version that was scanned, so a later write
+      # to the key is never what it serves; reading a version by id is its own action.
+      actions   = var.allow_get_object_version ? ["s3:GetObject", "s3:GetObjectVersion"] : ["s3:GetObject"]
       resources = ["${var.bucket_arn}/${var.key_prefix}*"]
     }
   }

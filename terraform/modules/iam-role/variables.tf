@@ -64,6 +64,13 @@ variable "allow_downloads" {
   nullable    = false
 }
 
+variable "allow_get_object_version" {
+  type        = bool
+  description = "Grant s3:GetObjectVersion under the prefix: with downloads and a malware scan, a download is signed for the version that was scanned (and its type read from that version)."
+  default     = false
+  nullable    = false
+}
+
 variable "allow_get_object_tagging" {
   type        = bool
   description = "Grant s3:GetObjectTagging under the prefix, to read a malware scan's status tag."

@@ -231,11 +231,28 @@ run "a_malware_scan_adds_get_object_tagging_under_the_prefix_only" {
   }
 }
 
+run "scanned_downloads_add_get_object_version_under_the_prefix_only" {
+  command = plan
+
+  variables {
+    allow_downloads          = true
+    allow_get_object_version = true
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.permissions.statement :
+      statement.actions == toset(["s3:GetObject", "s3:GetObjectVersion"]) && statement.resources == toset(["arn:aws:s3:::uploads-test-bucket/uploads/*"])
+    ])
+    error_message = "A download of the scanned version needs s3:GetObjectVersion on <bucket>/<prefix>* and nothing more."
+  }
+}
+
 run "no_tag_reading_without_a_malware_scan" {
   command = plan
 
   assert {
-    condition     = !anytrue([for statement in data.aws_iam_policy_document.permissions.statement : contains(tolist(statement.actions), "s3:GetObjectTagging")])
-    error_message = "s3:GetObjectTagging is granted only with a malware scan."
+    condition     = !anytrue([for statement in data.aws_iam_policy_document.permissions.statement : contains(tolist(statement.actions), "s3:GetObjectTagging") || contains(tolist(statement.actions), "s3:GetObjectVersion")])
+    error_message = "s3:GetObjectTagging and s3:GetObjectVersion are granted only with a malware scan."
   }
 }
