@@ -186,8 +186,24 @@ def credential_source(environ: Mapping[str, str]) -> CredentialSource:
     return lambda: found
 
 
+# botocore's switches to FIPS and dual-stack endpoints: URLs signed for the standard endpoint
+# would then go somewhere else than the function's own S3 calls, so they stop the cold start.
+UNSUPPORTED_ENDPOINT_SWITCHES = ("AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT")
+
+
 def configured_endpoint_url(environ: Mapping[str, str]) -> str | None:
-    """The custom S3 endpoint botocore would use from the environment (as in the local stack)."""
+    """The custom S3 endpoint botocore would use from the environment (as in the local stack).
+
+    :class:`ConfigError` when the environment asks for FIPS or dual-stack endpoints, which the
+    signer does not make (FIPS deployments also need OpenSSL's validated SHA-256, which
+    :mod:`upload_api.hashing` bypasses).
+    """
+    for switch in UNSUPPORTED_ENDPOINT_SWITCHES:
+        if environ.get(switch, "").strip().lower() == "true":
+            raise ConfigError(
+                f"{switch}=true is not supported: the function signs URLs for the standard regional "
+                "S3 endpoint only; unset it"
+            )
     if environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
         return None
     return environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL") or None

@@ -157,6 +157,18 @@ def test_configured_endpoint_url() -> None:
     assert configured_endpoint_url({**both, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}) is None
 
 
+@pytest.mark.parametrize("switch", ["AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"])
+def test_fips_and_dual_stack_endpoints_stop_the_cold_start(switch: str) -> None:
+    """botocore would send the function's own S3 calls there while URLs name the standard
+    endpoint: the function refuses to start rather than sign URLs that break silently."""
+    assert configured_endpoint_url({switch: "false"}) is None
+    with pytest.raises(ConfigError, match=switch):
+        configured_endpoint_url({switch: "TRUE"})
+    result = fresh_python("import upload_api.handler", {**HANDLER_ENVIRONMENT, switch: "true"})
+    assert result.returncode != 0
+    assert f"ConfigError: {switch}=true is not supported" in result.stderr
+
+
 @pytest.mark.parametrize("endpoint", ["ftp://x", "http://x:1/path", "http://x?a=1", "http://u@x", "http://[::1]:9"])
 def test_an_endpoint_the_signer_cannot_take_fails_the_cold_start(endpoint: str) -> None:
     with pytest.raises(ConfigError, match="AWS_ENDPOINT_URL_S3"):
