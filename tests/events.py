@@ -20,6 +20,7 @@ def proxy_event(
     path_parameters: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     claims: dict[str, str] | None = None,
+    request_id: str | None = None,
 ) -> dict[str, Any]:
     """An event for ``method resource``; ``body`` is JSON-encoded unless ``raw_body`` is given."""
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
@@ -34,6 +35,7 @@ def proxy_event(
         headers={name: [value] for name, value in all_headers.items()},
         query={name: [value] for name, value in (query or {}).items()},
         path_parameters=path_parameters,
+        request_id=request_id,
     )
     event["body"] = text  # raw, so tests can send text that is not valid UTF-8 or JSON
     if claims is not None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from upload_api import uploads
 from upload_api.errors import ApiError, BadRequest, Forbidden, MethodNotAllowed, NotFound
-from upload_api.events import parse_event
+from upload_api.events import gateway_request_id, parse_event
 from upload_api.identity import owner_prefix
-from upload_api.log import get_logger
+from upload_api.log import bind_correlation_id, get_logger
 from upload_api.responses import (
     CORS_ALLOW_HEADERS,
     CORS_MAX_AGE_SECONDS,
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from upload_api.multipart import MultipartUploads
 
     Response = dict[str, Any]
-    Action = Callable[[Request], Response]
+    # An action answers a request whose caller is known: its key prefix comes with it.
+    Action = Callable[[Request, str], Response]
 
 logger = get_logger(__name__)
 
@@ -79,18 +80,23 @@ class UploadApi:
         """Every route this handler implements, whether or not configuration switches it on."""
         return {path: tuple(methods) for path, methods in self._routes.items()}
 
-    def handle(self, event: Any, request_id: str) -> Response:
-        """Answer one proxy event. Never raises; unexpected failures become a bare 500."""
+    def handle(self, event: Any) -> Response:
+        """Answer one proxy event. Never raises; unexpected failures become a bare 500.
+
+        Every log record of the request carries API Gateway's request id (``correlation_id``),
+        the id its access log and the caller's ``x-amzn-RequestId`` show.
+        """
+        bind_correlation_id(gateway_request_id(event))
         cors: dict[str, str] = {"Vary": "Origin"}
         try:
-            request = parse_event(event, request_id)
+            request = parse_event(event)
             cors = cors_headers(request.header("origin"), self._config.allowed_origins)
             return self._dispatch(request, cors)
         except ApiError as error:
             logger.info("request refused", extra={"status": error.status, "code": error.code})
             return error_response(error, cors)
         except Exception:
-            logger.exception("unhandled error", extra={"request_id": request_id})
+            logger.exception("unhandled error")
             return internal_error_response(cors)
 
     def _dispatch(self, request: Request, cors: dict[str, str]) -> Response:
@@ -104,7 +110,9 @@ class UploadApi:
                 f"{request.method} is not allowed on {request.resource}; allowed: {allowed}",
                 headers={"Allow": allowed},
             )
-        response = action(request)
+        # Who is asking comes before what they ask: a caller without a usable identity gets 401
+        # or 403 on every route, before any body is read.
+        response = action(request, owner_prefix(self._config, request))
         response["headers"].update(cors)
         return response
 
@@ -136,13 +144,12 @@ class UploadApi:
             },
         )
 
-    def _legacy_upload_url(self, request: Request) -> Response:
-        body = uploads.legacy_upload_url(owner_prefix(self._config, request), self._signer)
+    def _legacy_upload_url(self, request: Request, prefix: str) -> Response:
+        body = uploads.legacy_upload_url(prefix, self._signer)
         logger.info("legacy upload url signed", extra={"uuid": body["UUID"]})
         return json_response(200, body)
 
-    def _create_upload(self, request: Request) -> Response:
-        prefix = owner_prefix(self._config, request)
+    def _create_upload(self, request: Request, prefix: str) -> Response:
         upload = uploads.parse_upload_request(request.json_object(), self._config)
         body = uploads.create_upload(upload, prefix, self._signer)
         logger.info(
@@ -151,8 +158,7 @@ class UploadApi:
         )
         return json_response(201, body)
 
-    def _create_form_upload(self, request: Request) -> Response:
-        prefix = owner_prefix(self._config, request)
+    def _create_form_upload(self, request: Request, prefix: str) -> Response:
         form = uploads.parse_form_request(request.json_object(), self._config)
         body = uploads.create_form_upload(form, prefix, self._signer)
         logger.info(
@@ -161,48 +167,41 @@ class UploadApi:
         )
         return json_response(201, body)
 
-    def _create_multipart(self, request: Request) -> Response:
-        body = self._multipart.create(request.json_object(), owner_prefix(self._config, request))
+    def _create_multipart(self, request: Request, prefix: str) -> Response:
+        body = self._multipart.create(request.json_object(), prefix)
         logger.info(
             "multipart upload created",
             extra={"key": body["key"], "part_size": body["part_size"], "part_count": body["part_count"]},
         )
         return json_response(201, body)
 
-    def _sign_parts(self, request: Request) -> Response:
+    def _sign_parts(self, request: Request, prefix: str) -> Response:
         body = self._multipart.sign_parts(
-            request.path_parameter("upload_id"),
-            request.json_object(MULTIPART_BODY_BYTES),
-            owner_prefix(self._config, request),
+            request.path_parameter("upload_id"), request.json_object(MULTIPART_BODY_BYTES), prefix
         )
         logger.info("multipart parts signed", extra={"count": len(body["parts"])})
         return json_response(200, body)
 
-    def _list_parts(self, request: Request) -> Response:
-        prefix = owner_prefix(self._config, request)
+    def _list_parts(self, request: Request, prefix: str) -> Response:
         return json_response(
             200, self._multipart.list_parts(request.path_parameter("upload_id"), request.query.get("key"), prefix)
         )
 
-    def _complete_multipart(self, request: Request) -> Response:
+    def _complete_multipart(self, request: Request, prefix: str) -> Response:
         body = self._multipart.complete(
-            request.path_parameter("upload_id"),
-            request.json_object(MULTIPART_BODY_BYTES),
-            owner_prefix(self._config, request),
+            request.path_parameter("upload_id"), request.json_object(MULTIPART_BODY_BYTES), prefix
         )
         logger.info("multipart upload completed", extra={"key": body["key"], "size": body["size"]})
         return json_response(200, body)
 
-    def _abort_multipart(self, request: Request) -> Response:
-        prefix = owner_prefix(self._config, request)
+    def _abort_multipart(self, request: Request, prefix: str) -> Response:
         self._multipart.abort(request.path_parameter("upload_id"), request.query.get("key"), prefix)
         logger.info("multipart upload aborted")
         return empty_response(204, {})
 
-    def _download(self, request: Request) -> Response:
+    def _download(self, request: Request, prefix: str) -> Response:
         from upload_api import downloads  # on the route's first request
 
-        prefix = owner_prefix(self._config, request)
         body = downloads.sign_download(
             request.path_parameter("key"),
             request.query.get("filename"),

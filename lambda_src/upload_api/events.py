@@ -25,7 +25,7 @@ class Request:
     """The parts of a proxy event the API looks at, normalised (a plain class, not a dataclass:
     see :mod:`upload_api.signer`)."""
 
-    __slots__ = ("body", "claims", "headers", "method", "path_parameters", "query", "request_id", "resource")
+    __slots__ = ("body", "claims", "headers", "method", "path_parameters", "query", "resource")
 
     def __init__(
         self,
@@ -33,7 +33,6 @@ class Request:
         resource: str,
         headers: Mapping[str, str],
         body: bytes,
-        request_id: str,
         path_parameters: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,
         claims: Mapping[str, str] | None = None,
@@ -42,7 +41,6 @@ class Request:
         self.resource = resource
         self.headers = headers  # lower-case names
         self.body = body
-        self.request_id = request_id
         self.path_parameters: Mapping[str, str] = path_parameters or {}
         self.query: Mapping[str, str] = query or {}
         self.claims: Mapping[str, str] = claims or {}
@@ -77,7 +75,7 @@ class Request:
         return value
 
 
-def parse_event(event: Any, request_id: str) -> Request:
+def parse_event(event: Any) -> Request:
     """Turn a proxy event into a :class:`Request`, or raise :class:`BadRequest`."""
     if not isinstance(event, Mapping):
         raise BadRequest("the event is not an API Gateway proxy event")
@@ -92,11 +90,20 @@ def parse_event(event: Any, request_id: str) -> Request:
         resource=resource,
         headers=_headers(event),
         body=_body(event),
-        request_id=request_id,
         path_parameters=_string_map(event.get("pathParameters")),
         query=_string_map(event.get("queryStringParameters")),
         claims=_claims(event.get("requestContext")),
     )
+
+
+def gateway_request_id(event: Any) -> str | None:
+    """API Gateway's id of the request (``requestContext.requestId``), when the event has a
+    plausible one: it goes into log records, so nothing else from the event does."""
+    context = event.get("requestContext") if isinstance(event, Mapping) else None
+    value = context.get("requestId") if isinstance(context, Mapping) else None
+    if isinstance(value, str) and 0 < len(value) <= 128 and value.isascii() and value.isprintable():
+        return value
+    return None
 
 
 def _headers(event: Mapping[str, Any]) -> dict[str, str]:

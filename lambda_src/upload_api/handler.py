@@ -37,5 +37,4 @@ API = UploadApi(
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one API Gateway REST proxy event."""
-    request_id = getattr(context, "aws_request_id", None) or "unknown"
-    return API.handle(event, request_id)
+    return API.handle(event)

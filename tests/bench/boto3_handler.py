@@ -29,4 +29,4 @@ API = UploadApi(
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one API Gateway REST proxy event."""
-    return API.handle(event, "bench")
+    return API.handle(event)

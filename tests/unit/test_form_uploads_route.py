@@ -24,7 +24,7 @@ def api() -> UploadApi:
 
 
 def post(api: UploadApi, body: Any, claims: dict[str, str] | None = None) -> tuple[int, Any]:
-    response = api.handle(proxy_event("POST", "/uploads/form", body=body, claims=claims), "r")
+    response = api.handle(proxy_event("POST", "/uploads/form", body=body, claims=claims))
     return response["statusCode"], json_body(response)
 
 

@@ -25,7 +25,7 @@ ABORT = "/uploads/multipart/{upload_id}"
 
 def call(api: UploadApi, method: str, resource: str, upload_id: str | None = None, **kwargs: Any) -> tuple[int, Any]:
     parameters = {"upload_id": upload_id} if upload_id is not None else None
-    response = api.handle(proxy_event(method, resource, path_parameters=parameters, **kwargs), "r")
+    response = api.handle(proxy_event(method, resource, path_parameters=parameters, **kwargs))
     return response["statusCode"], (json_body(response) if response["body"] else None)
 
 

@@ -25,7 +25,7 @@ def api(s3: Any) -> UploadApi:
 
 
 def call(api: UploadApi, method: str, resource: str, claims: dict[str, str] | None, **kwargs: Any) -> tuple[int, Any]:
-    response = api.handle(proxy_event(method, resource, claims=claims, **kwargs), "r")
+    response = api.handle(proxy_event(method, resource, claims=claims, **kwargs))
     return response["statusCode"], (json_body(response) if response["body"] else None)
 
 
@@ -40,6 +40,30 @@ def test_without_a_usable_identity_the_answer_is_401(api: UploadApi, claims: dic
     status, body = call(api, "POST", "/uploads", claims, body={"content_type": "text/plain", "size": 5})
     assert status == 401
     assert body["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("method", "resource", "path_parameters"),
+    [
+        ("POST", "/uploads", {}),
+        ("POST", "/uploads/multipart", {}),
+        ("POST", "/uploads/multipart/{upload_id}/parts", {"upload_id": "u1"}),
+        ("POST", "/uploads/multipart/{upload_id}/complete", {"upload_id": "u1"}),
+        ("GET", "/uploads/multipart/{upload_id}/parts", {"upload_id": "u1"}),
+        ("DELETE", "/uploads/multipart/{upload_id}", {"upload_id": "u1"}),
+        ("GET", "/files/{key+}", {"key": "uploads/x"}),
+    ],
+)
+def test_identity_is_checked_before_the_body_on_every_route(
+    api: UploadApi, method: str, resource: str, path_parameters: dict[str, str]
+) -> None:
+    """A caller without claims gets 401, not the 400 or 413 its body would earn."""
+    status, body = call(api, method, resource, None, raw_body="x" * 2_000_000, path_parameters=path_parameters)
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    status, body = call(
+        api, method, resource, {**ALICE, "token_use": "access"}, raw_body="x", path_parameters=path_parameters
+    )
+    assert (status, body["error"]["code"]) == (403, "forbidden")
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from upload_api.signer import PutConstraints, SignedRequest
 
 
 def test_unknown_route_is_404(api: UploadApi) -> None:
-    response = api.handle(proxy_event("GET", "/nope"), "r")
+    response = api.handle(proxy_event("GET", "/nope"))
     assert response["statusCode"] == 404
     assert json_body(response)["error"]["code"] == "not_found"
     assert response["headers"]["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
@@ -26,7 +26,7 @@ def test_unknown_route_is_404(api: UploadApi) -> None:
 
 @pytest.mark.parametrize(("method", "resource"), [("GET", "/uploads"), ("DELETE", "/uploads"), ("POST", "/upload-url")])
 def test_wrong_method_is_405_with_allow(api: UploadApi, method: str, resource: str) -> None:
-    response = api.handle(proxy_event(method, resource), "r")
+    response = api.handle(proxy_event(method, resource))
     assert response["statusCode"] == 405
     assert json_body(response)["error"]["code"] == "method_not_allowed"
     assert "OPTIONS" in response["headers"]["Allow"]
@@ -34,7 +34,7 @@ def test_wrong_method_is_405_with_allow(api: UploadApi, method: str, resource: s
 
 def test_preflight_from_an_allowed_origin(api: UploadApi) -> None:
     event = proxy_event("OPTIONS", "/uploads", headers={"Access-Control-Request-Method": "POST"})
-    response = api.handle(event, "r")
+    response = api.handle(event)
     assert response["statusCode"] == 204
     headers = response["headers"]
     assert headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
@@ -47,18 +47,18 @@ def test_preflight_from_a_foreign_origin_is_refused(api: UploadApi) -> None:
     event = proxy_event(
         "OPTIONS", "/uploads", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
     )
-    response = api.handle(event, "r")
+    response = api.handle(event)
     assert response["statusCode"] == 403
     assert "Access-Control-Allow-Origin" not in response["headers"]
 
 
 def test_preflight_for_a_method_the_route_lacks_is_400(api: UploadApi) -> None:
     event = proxy_event("OPTIONS", "/uploads", headers={"Access-Control-Request-Method": "DELETE"})
-    assert api.handle(event, "r")["statusCode"] == 400
+    assert api.handle(event)["statusCode"] == 400
 
 
 def test_the_seed_route_answers_the_seed_shape(api: UploadApi) -> None:
-    response = api.handle(proxy_event("GET", "/upload-url"), "r")
+    response = api.handle(proxy_event("GET", "/upload-url"))
     assert response["statusCode"] == 200
     body = json_body(response)
     assert set(body) == {"PUT_URL", "UUID"}
@@ -70,14 +70,14 @@ def test_the_seed_route_answers_the_seed_shape(api: UploadApi) -> None:
 
 def test_the_seed_route_is_404_when_switched_off() -> None:
     api = make_api(legacy_route_enabled=False)
-    assert api.handle(proxy_event("GET", "/upload-url"), "r")["statusCode"] == 404
+    assert api.handle(proxy_event("GET", "/upload-url"))["statusCode"] == 404
 
 
 def test_base64_bodies_are_decoded(api: UploadApi) -> None:
     event = proxy_event("POST", "/uploads")
     event["body"] = base64.b64encode(json.dumps({"content_type": "text/plain", "size": 5}).encode()).decode()
     event["isBase64Encoded"] = True
-    assert api.handle(event, "r")["statusCode"] == 201
+    assert api.handle(event)["statusCode"] == 201
 
 
 def _event_with(**changes: Any) -> dict[str, Any]:
@@ -118,7 +118,7 @@ MALFORMED_EVENTS: list[Any] = [
 
 @pytest.mark.parametrize("event", MALFORMED_EVENTS)
 def test_odd_events_never_reach_the_500_path(api: UploadApi, event: Any, caplog: pytest.LogCaptureFixture) -> None:
-    response = api.handle(event, "r")
+    response = api.handle(event)
     # Some of these are odd but valid (API Gateway sends null headers when there are none).
     assert response["statusCode"] < 500, response
     if response["statusCode"] >= 400:
@@ -135,20 +135,35 @@ def test_an_unexpected_failure_is_a_bare_500_logged_with_the_request_id(caplog: 
     from tests.unit.conftest import make_config
 
     api = UploadApi(make_config(), ExplodingSigner(), store=None)  # type: ignore[arg-type]
+    event = proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}, request_id="req-42")
     with caplog.at_level(logging.ERROR):
-        response = api.handle(proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}), "req-42")
+        response = api.handle(event)
     assert response["statusCode"] == 500
     assert "secret" not in response["body"]
     assert json_body(response)["error"]["code"] == "internal_error"
     assert response["headers"]["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
-    assert [record.request_id for record in caplog.records] == ["req-42"]  # type: ignore[attr-defined]
+    assert [record.correlation_id for record in caplog.records] == ["req-42"]  # type: ignore[attr-defined]
+
+
+def test_every_record_of_a_request_carries_api_gateway_s_request_id(
+    api: UploadApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Function logs join API Gateway's access logs (and the caller's x-amzn-RequestId) on it."""
+    signed = proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}, request_id="gw-1")
+    refused = proxy_event("POST", "/uploads", body={"content_type": "bad/type", "size": 5}, request_id="gw-2")
+    unusable = proxy_event("GET", "/upload-url", request_id="gw-3\nforged")
+    with caplog.at_level(logging.INFO, logger="upload_api"):
+        api.handle(signed)
+        api.handle(refused)
+        api.handle(unusable)
+    assert [getattr(record, "correlation_id", None) for record in caplog.records] == ["gw-1", "gw-2", None]
 
 
 def test_logs_never_hold_a_url_or_signature(api: UploadApi, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG):
-        api.handle(proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}), "r")
-        api.handle(proxy_event("GET", "/upload-url"), "r")
-        api.handle(proxy_event("POST", "/uploads", body={"content_type": "bad/type", "size": 5}), "r")
+        api.handle(proxy_event("POST", "/uploads", body={"content_type": "text/plain", "size": 5}))
+        api.handle(proxy_event("GET", "/upload-url"))
+        api.handle(proxy_event("POST", "/uploads", body={"content_type": "bad/type", "size": 5}))
     logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
     assert caplog.records
     assert "X-Amz-Signature" not in logged

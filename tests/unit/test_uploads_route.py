@@ -19,7 +19,7 @@ UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 
 def create(api: UploadApi, body: object, **kwargs: object) -> dict[str, object]:
-    return api.handle(proxy_event("POST", "/uploads", body=body, **kwargs), "test-request")  # type: ignore[arg-type]
+    return api.handle(proxy_event("POST", "/uploads", body=body, **kwargs))  # type: ignore[arg-type]
 
 
 def signed_query(url: str) -> dict[str, str]:
@@ -161,7 +161,7 @@ def test_bad_requests_get_a_specific_error(api: UploadApi, body: object, status:
     ],
 )
 def test_malformed_json_is_400(api: UploadApi, raw_body: str, reason: str) -> None:
-    response = api.handle(proxy_event("POST", "/uploads", raw_body=raw_body), "r")
+    response = api.handle(proxy_event("POST", "/uploads", raw_body=raw_body))
     assert response["statusCode"] == 400
     error = json_body(response)["error"]
     assert error["code"] == "bad_request"

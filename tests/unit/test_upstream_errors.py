@@ -86,7 +86,7 @@ def stubber(s3: Any) -> Iterator[Stubber]:
 
 def call(api: UploadApi, route: Route) -> dict[str, Any]:
     event = proxy_event(route.method, route.resource, path_parameters=route.parameters, **route.extra)
-    return api.handle(event, "request-1")
+    return api.handle(event)
 
 
 def assert_error(response: dict[str, Any], status: int, code: str) -> None:
