@@ -28,8 +28,9 @@ MAX_REDIRECT_LENGTH = 2048
 # Patterns are strings that re compiles on first use (and caches): a cold start compiles only
 # those its request needs.
 # A redirect URL is printable ASCII without spaces, quotes, angle brackets or backslashes: it goes
-# into a form field and S3's Location header as it is.
-_REDIRECT = r"https?://[!#-&(-;=?-\[\]-~]+"
+# into a form field and S3's Location header as it is. Its authority (up to the first / ? or #)
+# holds no brackets either: an allowed origin never has an IPv6 literal.
+_REDIRECT = r"https?://[!$-&(-.0-;=@-Z^-~]+(?:[/?#][!#-&(-;=?-\[\]-~]*)?"
 # type/subtype with optional parameters, e.g. "text/plain; charset=utf-8" (RFC 9110 tokens).
 # Only spaces separate parameters, and a quoted value holds printable ASCII: the value
 # becomes a signed header, where a line break or exotic whitespace has no business.

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from tests.contract import load_contract
 from tests.events import json_body, proxy_event
 from tests.unit.conftest import BUCKET, EXPIRY, MAX_SIZE, make_api
 from tests.unit.test_contract import schema_validator
 from tests.unit.test_ownership import ALICE
+from upload_api import uploads
 from upload_api.app import UploadApi
 
 DIGEST = base64.b64encode(b"\x01" * 32).decode()
@@ -118,6 +120,12 @@ MALFORMED_REDIRECTS = [
 def test_a_redirect_off_the_allowed_origins_is_refused(api: UploadApi, redirect: object) -> None:
     status, answer = post(api, {"content_type": "image/png", "success_redirect": redirect})
     assert (status, answer["error"]["code"]) == (403, "forbidden"), answer
+
+
+def test_the_contract_s_redirect_pattern_is_the_function_s() -> None:
+    """Brackets out of the authority in both: the contract promised what the function refused."""
+    schema = load_contract()["components"]["schemas"]["FormUploadRequest"]["properties"]["success_redirect"]
+    assert schema["pattern"] == f"^{uploads._REDIRECT}$"
 
 
 @pytest.mark.parametrize("redirect", MALFORMED_REDIRECTS)
