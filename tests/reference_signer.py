@@ -49,8 +49,7 @@ class Boto3UploadSigner:
         if constraints is not None:
             params["ContentType"] = constraints.content_type
             params["ContentLength"] = constraints.content_length
-            if constraints.no_overwrite:
-                params["IfNoneMatch"] = "*"
+            params["IfNoneMatch"] = "*"
             if constraints.sha256_base64 is not None:
                 params["ChecksumSHA256"] = constraints.sha256_base64
         return self._presign("put_object", params, put_headers(constraints))

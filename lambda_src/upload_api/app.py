@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from upload_api.config import Config
     from upload_api.events import Request
-    from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.interfaces import ObjectStore, UploadSigner
     from upload_api.multipart import MultipartUploads
 
     Response = dict[str, Any]
@@ -49,7 +49,7 @@ FORM_ROUTE = "/uploads/form"
 class UploadApi:
     """The API of the OpenAPI contract for one deployment (its config, signer and S3 store)."""
 
-    def __init__(self, config: Config, signer: UploadSigner, store: MultipartStore) -> None:
+    def __init__(self, config: Config, signer: UploadSigner, store: ObjectStore) -> None:
         self._config = config
         self._signer = signer
         self._store = store

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 
-from upload_api import uploads
+from upload_api import keys, validation
 from upload_api.errors import BadRequest, NotClean, NotFound, ScanPending, UpstreamFailed
 from upload_api.log import get_logger
+from upload_api.responses import iso8601
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.interfaces import ObjectStore, UploadSigner
 
 logger = get_logger(__name__)
 
@@ -56,7 +57,7 @@ def served_type(stored: str | None) -> str:
     """
     if not stored:
         return FALLBACK_TYPE
-    essence = uploads.media_type(stored)
+    essence = validation.media_type(stored)
     if essence not in SAFE_TYPES:
         return FALLBACK_TYPE
     charset = _charset(stored)
@@ -72,7 +73,7 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def require_clean(key: str, store: MultipartStore) -> str:
+def require_clean(key: str, store: ObjectStore) -> str:
     """With the malware scan on, only an object GuardDuty tagged clean is served: 409
     ``scan_pending`` before its verdict, 409 ``not_clean`` for a threat or a failed scan.
 
@@ -94,13 +95,13 @@ def require_clean(key: str, store: MultipartStore) -> str:
 
 
 def sign_download(
-    key: str, filename: Any, prefix: str, signer: UploadSigner, store: MultipartStore, malware_scan: bool = False
+    key: str, filename: Any, prefix: str, signer: UploadSigner, store: ObjectStore, malware_scan: bool = False
 ) -> dict[str, Any]:
     """``GET /files/{key+}``: a presigned GET when ``key`` is the caller's and exists, else 404."""
     if filename is not None and not (isinstance(filename, str) and _FILENAME.fullmatch(filename)):
         raise BadRequest("filename may hold only letters, digits, spaces, '.', '_' and '-' (at most 255)")
-    if not uploads.is_service_key(key, prefix) or not store.exists(key):
+    if not keys.is_service_key(key, prefix) or not store.exists(key):
         raise NotFound("no such file")
     version_id = require_clean(key, store) if malware_scan else None
     signed = signer.sign_get(key, filename, served_type(store.content_type(key, version_id)), version_id)
-    return {"key": key, "method": signed.method, "url": signed.url, "expires_at": uploads.iso8601(signed.expires_at)}
+    return {"key": key, "method": signed.method, "url": signed.url, "expires_at": iso8601(signed.expires_at)}

@@ -12,8 +12,8 @@ import os
 
 from upload_api.app import UploadApi
 from upload_api.config import load_config
-from upload_api.multipart_store import Boto3MultipartStore
 from upload_api.s3 import LazyS3Client
+from upload_api.s3_store import Boto3ObjectStore
 from upload_api.signer import SigV4UploadSigner, configured_endpoint_url, credential_source
 
 TYPE_CHECKING = False
@@ -31,7 +31,7 @@ API = UploadApi(
         credentials=credential_source(os.environ),
         endpoint_url=configured_endpoint_url(os.environ),
     ),
-    Boto3MultipartStore(bucket=CONFIG.bucket, client=LazyS3Client(CONFIG.region)),
+    Boto3ObjectStore(bucket=CONFIG.bucket, client=LazyS3Client(CONFIG.region)),
 )
 
 

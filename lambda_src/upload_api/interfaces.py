@@ -1,9 +1,9 @@
-"""The two narrow interfaces the request logic depends on: signing, and S3's record of uploads.
+"""The two narrow interfaces the request logic depends on: signing, and S3's objects and uploads.
 
 Protocols for the type checker: the function's modules import this one only when type checking
 (``typing`` costs 3 ms of a cold start), so nothing here runs in the function. Implementations
 need not subclass: :class:`~upload_api.signer.SigV4UploadSigner` and
-:class:`~upload_api.multipart_store.Boto3MultipartStore` in the function, botocore's signer
+:class:`~upload_api.s3_store.Boto3ObjectStore` in the function, botocore's signer
 (``tests/reference_signer.py``) and the fakes in the tests.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from upload_api.multipart_store import ObjectTags, StoredObject, StoredPart
+from upload_api.s3_store import ObjectTags, StoredObject, StoredPart
 from upload_api.signer import PostConstraints, PutConstraints, SignedPost, SignedRequest
 
 
@@ -50,8 +50,8 @@ class UploadSigner(Protocol):
         ...
 
 
-class MultipartStore(Protocol):
-    """The narrow interface the multipart logic depends on."""
+class ObjectStore(Protocol):
+    """What the multipart and download logic ask of S3: uploads in progress, and stored objects."""
 
     def create(self, key: str, content_type: str, checksums: bool) -> str:
         """Start an upload of ``key``; return its upload id."""

@@ -13,11 +13,11 @@ with no call to S3 and no state: one upload can never store more than it announc
 
 from __future__ import annotations
 
-import math
 import re
 
-from upload_api import uploads
+from upload_api import keys, validation
 from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from upload_api.responses import iso8601
 
 # Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from upload_api.config import Config
-    from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.interfaces import ObjectStore, UploadSigner
     from upload_api.signer import SignedRequest
 
 MiB = 1024 * 1024
@@ -78,39 +78,39 @@ def plan_of_key(key: str) -> PartPlan | None:
     if found is None:
         return None
     size, part_size = int(found["size"]), int(found["part_size"])
-    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)), size=size)
+    return PartPlan(part_size=part_size, part_count=max(1, _ceil_div(size, part_size)), size=size)
 
 
 def plan_parts(size: int, asked_part_size: int | None = None) -> PartPlan:
     """The part size (asked for, or the smallest whole MiB of at least 8 MiB that needs at most
     10 000 parts) and the number of parts; :class:`BadRequest` for an asked size S3 cannot take."""
     if asked_part_size is None:
-        needed = math.ceil(size / MAX_PARTS)
-        part_size = max(DEFAULT_PART_SIZE, math.ceil(needed / MiB) * MiB)
+        needed = _ceil_div(size, MAX_PARTS)
+        part_size = max(DEFAULT_PART_SIZE, _ceil_div(needed, MiB) * MiB)
     else:
         part_size = asked_part_size
         if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
             raise BadRequest(f"part_size must be between {MIN_PART_SIZE} (5 MiB) and {MAX_PART_SIZE} (5 GiB) bytes")
-        if math.ceil(size / part_size) > MAX_PARTS:
+        if _ceil_div(size, part_size) > MAX_PARTS:
             raise BadRequest(f"part_size {part_size} would need more than {MAX_PARTS} parts; use a larger one")
-    return PartPlan(part_size=part_size, part_count=max(1, math.ceil(size / part_size)), size=size)
+    return PartPlan(part_size=part_size, part_count=max(1, _ceil_div(size, part_size)), size=size)
 
 
 class MultipartUploads:
     """The multipart routes' logic over a signer and S3's record of the uploads."""
 
-    def __init__(self, config: Config, signer: UploadSigner, store: MultipartStore) -> None:
+    def __init__(self, config: Config, signer: UploadSigner, store: ObjectStore) -> None:
         self._config = config
         self._signer = signer
         self._store = store
 
     def create(self, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart``: start an upload under ``prefix`` and sign its first page."""
-        uploads.only_fields(body, _CREATE_FIELDS)
-        content_type = uploads.parse_content_type(body.get("content_type"))
-        size = uploads.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
-        uploads.require_allowed_type(content_type, self._config)
-        filename = uploads.parse_filename(body.get("filename"))
+        validation.only_fields(body, _CREATE_FIELDS)
+        content_type = validation.parse_content_type(body.get("content_type"))
+        size = validation.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
+        validation.require_allowed_type(content_type, self._config)
+        filename = validation.parse_filename(body.get("filename"))
         checksums = body.get("checksums", False)
         if not isinstance(checksums, bool):
             raise BadRequest("checksums must be true or false")
@@ -119,7 +119,7 @@ class MultipartUploads:
             raise BadRequest("part_size must be a whole number of bytes")
         plan = plan_parts(size, asked)
 
-        key, _ = uploads.new_key(prefix, filename, plan.key_suffix())
+        key, _ = keys.new_key(prefix, filename, plan.key_suffix())
         upload_id = self._store.create(key, content_type, checksums)
         # With checksums each URL binds its part's digest, which only the client knows: it asks
         # for URLs page by page with the digests.
@@ -137,12 +137,12 @@ class MultipartUploads:
             "checksums": checksums,
             "parts": [_part_url(number, request) for number, request in signed],
             "next_part": next_part,
-            "expires_at": uploads.iso8601(signed[0][1].expires_at) if signed else None,
+            "expires_at": iso8601(signed[0][1].expires_at) if signed else None,
         }
 
     def sign_parts(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs (no call to S3)."""
-        uploads.only_fields(body, _SIGN_FIELDS)
+        validation.only_fields(body, _SIGN_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         plan = _plan(key)
         numbers = _part_numbers(body.get("part_numbers"))
@@ -159,7 +159,7 @@ class MultipartUploads:
         ]
         return {
             "parts": [_part_url(number, request) for number, request in signed],
-            "expires_at": uploads.iso8601(signed[0][1].expires_at),
+            "expires_at": iso8601(signed[0][1].expires_at),
         }
 
     def list_parts(self, upload_id: str, key: Any, prefix: str) -> dict[str, Any]:
@@ -178,12 +178,12 @@ class MultipartUploads:
         Idempotent: repeated after S3 assembled the object (the first answer lost to a timeout),
         it answers as the first did, from the stored object of the size the key's plan announced.
         """
-        uploads.only_fields(body, _COMPLETE_FIELDS)
+        validation.only_fields(body, _COMPLETE_FIELDS)
         key = _our_key(body.get("key"), upload_id, prefix)
         announced = _plan(key).size
         given = _completion_parts(body.get("parts"))
         maximum = self._config.multipart_max_size_bytes
-        if body.get("size") is not None and uploads.parse_size(body["size"], maximum) != announced:
+        if body.get("size") is not None and validation.parse_size(body["size"], maximum) != announced:
             raise BadRequest(f"size {body['size']} is not the {announced} bytes this upload announced")
         try:
             stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
@@ -201,8 +201,9 @@ class MultipartUploads:
         parts = [stored[number] for number in sorted(given)]
         size = sum(part.size for part in parts)
         if size > self._config.multipart_max_size_bytes:
-            # Part URLs cannot bind a total, so the cap announced at create is enforced here:
-            # an upload that grew past it is never assembled, and its parts are freed.
+            # Only reachable when the deployment's maximum was lowered after this upload was
+            # created: each part URL binds its planned length, and the plan was checked against
+            # the maximum then. Such an upload is never assembled, and its parts are freed.
             self._store.abort(key, upload_id)
             raise PayloadTooLarge(
                 f"the parts add up to {size} bytes, over the maximum of "
@@ -237,6 +238,11 @@ class MultipartUploads:
         self._store.abort(_our_key(key, upload_id, prefix), upload_id)
 
 
+def _ceil_div(dividend: int, divisor: int) -> int:
+    """``dividend / divisor`` rounded up, in integers (exact for any size, unlike floats)."""
+    return -(-dividend // divisor)
+
+
 def _plan(key: str) -> PartPlan:
     """The plan the (already checked) key carries; an upload made without one cannot continue."""
     plan = plan_of_key(key)
@@ -252,7 +258,7 @@ def _our_key(key: Any, upload_id: str, prefix: str) -> str:
         raise BadRequest("key is required")
     if not isinstance(key, str):
         raise BadRequest("key must be a string")
-    if not uploads.is_service_key(key, prefix) or not _UPLOAD_ID.fullmatch(upload_id):
+    if not keys.is_service_key(key, prefix) or not _UPLOAD_ID.fullmatch(upload_id):
         raise NotFound("no such upload for this key")
     return key
 
@@ -285,7 +291,7 @@ def _digests(value: Any, count: int) -> list[str | None]:
         return [None] * count
     if not isinstance(value, list) or len(value) != count:
         raise BadRequest("sha256s must list one digest per part number")
-    return [uploads.parse_sha256(item) for item in value]
+    return [validation.parse_sha256(item) for item in value]
 
 
 def _completion_parts(value: Any) -> dict[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from upload_api.errors import ApiError
 
@@ -55,3 +56,8 @@ def internal_error_response(headers: dict[str, str] | None = None) -> dict[str, 
     """A 500 that reveals nothing about what went wrong."""
     body = {"error": {"code": "internal_error", "message": "internal error; the request id is in the logs"}}
     return json_response(500, body, headers)
+
+
+def iso8601(epoch_seconds: int) -> str:
+    """``2026-11-29T04:05:00Z``: a Unix time in UTC."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_seconds))

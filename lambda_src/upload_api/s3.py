@@ -57,11 +57,6 @@ class LazyS3Client:
         # threading: the same lock, without threading's import at cold start.)
         self._lock = _thread.allocate_lock()
 
-    @property
-    def built(self) -> bool:
-        """Whether the client exists yet (and so boto3 is loaded)."""
-        return self._client is not None
-
     def __call__(self) -> S3Client:
         if self._client is None:
             with self._lock:

@@ -96,11 +96,6 @@ class Credentials:
         self.secret_key = secret_key
         self.token = token
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Credentials):
-            return NotImplemented
-        return (self.access_key, self.secret_key, self.token) == (other.access_key, other.secret_key, other.token)
-
     def __repr__(self) -> str:
         return f"Credentials(access_key={self.access_key!r})"
 

@@ -9,8 +9,8 @@ from typing import Any
 from tests.reference_signer import Boto3UploadSigner
 from upload_api.app import UploadApi
 from upload_api.config import load_config
-from upload_api.multipart_store import Boto3MultipartStore
 from upload_api.s3 import regional_s3_client
+from upload_api.s3_store import Boto3ObjectStore
 
 CONFIG = load_config(os.environ)
 _S3 = regional_s3_client(CONFIG.region)
@@ -23,7 +23,7 @@ API = UploadApi(
         download_expiry_seconds=CONFIG.download_expiry_seconds,
         client=_S3,
     ),
-    Boto3MultipartStore(bucket=CONFIG.bucket, client=lambda: _S3),
+    Boto3ObjectStore(bucket=CONFIG.bucket, client=lambda: _S3),
 )
 
 

@@ -17,8 +17,8 @@ from devtools import LAMBDA_SRC
 from tests.events import ALLOWED_ORIGIN
 from upload_api.app import UploadApi
 from upload_api.config import Config
-from upload_api.multipart_store import Boto3MultipartStore
 from upload_api.s3 import LazyS3Client
+from upload_api.s3_store import Boto3ObjectStore
 from upload_api.signer import SigV4UploadSigner
 from upload_api.sigv4 import Credentials
 
@@ -104,7 +104,7 @@ def make_signer(**changes: object) -> SigV4UploadSigner:
 def make_api(**changes: object) -> UploadApi:
     """An :class:`UploadApi` over the test config as the handler builds it (moto answers S3 calls)."""
     config = make_config(**changes)
-    store = Boto3MultipartStore(bucket=config.bucket, client=LazyS3Client(config.region))
+    store = Boto3ObjectStore(bucket=config.bucket, client=LazyS3Client(config.region))
     return UploadApi(config, make_signer(**changes), store)
 
 

@@ -27,7 +27,7 @@ from tests.contract import load_contract
 from tests.events import ALLOWED_ORIGIN, proxy_event
 from tests.unit.conftest import APP_CLIENT_ID, make_config, make_signer
 from upload_api.app import UploadApi
-from upload_api.multipart_store import Boto3MultipartStore
+from upload_api.s3_store import Boto3ObjectStore
 
 SUB = "0f5c2f8e-1111-4aaa-8bbb-000000000001"
 PREFIX = f"uploads/{SUB}/"
@@ -287,7 +287,7 @@ def test_no_event_yields_a_500_and_every_status_is_declared(
         "malware_scan": True,
     }
     s3 = FakeS3(list(outcomes), parts, stored_size, tags)
-    store = Boto3MultipartStore(bucket=make_config().bucket, client=lambda: s3)  # type: ignore[arg-type,return-value]
+    store = Boto3ObjectStore(bucket=make_config().bucket, client=lambda: s3)  # type: ignore[arg-type,return-value]
     api = UploadApi(make_config(**features), make_signer(**features), store)
     headers = {} if origin is None else {"Origin": origin}
     headers["Access-Control-Request-Method"] = asked_method

@@ -15,7 +15,7 @@ from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
 from upload_api.errors import BadRequest, NotFound
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
-from upload_api.multipart_store import Boto3MultipartStore, StoredObject, StoredPart
+from upload_api.s3_store import Boto3ObjectStore, StoredObject, StoredPart
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -465,7 +465,7 @@ def test_the_store_follows_every_page_of_listparts(api: UploadApi, s3: Any) -> N
             pages.append(len(page.get("Parts", [])))
             return page
 
-    store = Boto3MultipartStore(bucket=BUCKET, client=lambda: OnePartPerPage())  # type: ignore[arg-type, return-value]
+    store = Boto3ObjectStore(bucket=BUCKET, client=lambda: OnePartPerPage())  # type: ignore[arg-type, return-value]
     held = store.describe(upload["key"], upload["upload_id"])
     assert [(part.part_number, part.size) for part in held] == [(1, 5 * MiB), (2, 5 * MiB), (3, MiB)]
     assert pages == [1, 1, 1]

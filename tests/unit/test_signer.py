@@ -126,13 +126,17 @@ def test_the_signing_key_is_derived_once_a_day(monkeypatch: pytest.MonkeyPatch) 
     assert derived == ["20231114", "20231116"]
 
 
+def fields(credentials: Credentials | None) -> tuple[str, str, str | None] | None:
+    return None if credentials is None else (credentials.access_key, credentials.secret_key, credentials.token)
+
+
 def test_environment_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     assert environment_credentials({}) is None
     assert environment_credentials({"AWS_ACCESS_KEY_ID": "a"}) is None
-    assert environment_credentials({"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}) == Credentials("a", "b")
+    assert fields(environment_credentials({"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"})) == ("a", "b", None)
     found = environment_credentials({"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "AWS_SESSION_TOKEN": "t"})
-    assert found == Credentials("a", "b", "t")
-    assert credential_source({"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"})() == Credentials("a", "b")
+    assert fields(found) == ("a", "b", "t")
+    assert fields(credential_source({"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"})()) == ("a", "b", None)
     assert isinstance(credential_source({}), BotocoreCredentials)
 
 
@@ -146,7 +150,7 @@ def test_without_environment_credentials_botocore_s_chain_is_used(
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(shared))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    assert BotocoreCredentials()() == Credentials("FROMFILE", "filesecret")
+    assert fields(BotocoreCredentials()()) == ("FROMFILE", "filesecret", None)
 
 
 def test_configured_endpoint_url() -> None:
@@ -231,8 +235,7 @@ def test_the_s3_client_is_built_on_first_need_and_once() -> None:
         return object()
 
     lazy = LazyS3Client("eu-west-3", factory)
-    assert not lazy.built
+    assert built == []
     first = lazy()
     assert lazy() is first
     assert built == ["eu-west-3"]
-    assert lazy.built

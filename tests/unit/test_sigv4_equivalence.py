@@ -176,7 +176,6 @@ constraints = st.one_of(
         content_type=content_types,
         content_length=st.integers(0, 5 * 1024**4),
         sha256_base64=st.one_of(st.none(), digests),
-        no_overwrite=st.booleans(),
     ),
 )
 # S3 upload ids are opaque and URL-safe; the handler takes these (upload_api.multipart).

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.unit.conftest import fresh_python
 from upload_api import hashing, sigv4
-from upload_api.uploads import uuid4_string
+from upload_api.keys import uuid4_string
 
 
 @given(st.binary(max_size=300))

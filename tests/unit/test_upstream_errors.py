@@ -21,7 +21,7 @@ from botocore.stub import Stubber
 from tests.events import ALLOWED_ORIGIN, json_body, proxy_event
 from tests.unit.conftest import BUCKET, make_config, make_signer
 from upload_api.app import UploadApi
-from upload_api.multipart_store import Boto3MultipartStore
+from upload_api.s3_store import Boto3ObjectStore
 
 KEY = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52-10x5242880.mp4"  # a 10-byte, one-part plan
 UPLOAD_ID = "an-upload-id"
@@ -75,7 +75,7 @@ def s3() -> Any:
 @pytest.fixture
 def api(s3: Any) -> UploadApi:
     config = make_config(downloads_enabled=True)
-    return UploadApi(config, make_signer(downloads_enabled=True), Boto3MultipartStore(bucket=BUCKET, client=lambda: s3))
+    return UploadApi(config, make_signer(downloads_enabled=True), Boto3ObjectStore(bucket=BUCKET, client=lambda: s3))
 
 
 @pytest.fixture

@@ -93,8 +93,8 @@ class ObjectTags:
         self.version_id = version_id
 
 
-class Boto3MultipartStore:
-    """:class:`~upload_api.interfaces.MultipartStore` on a boto3 S3 client, which ``client`` builds on first need
+class Boto3ObjectStore:
+    """:class:`~upload_api.interfaces.ObjectStore` on a boto3 S3 client, which ``client`` builds on first need
     (:class:`upload_api.s3.LazyS3Client`): boto3 loads only when a route calls S3."""
 
     def __init__(self, *, bucket: str, client: Callable[[], S3Client]) -> None:
