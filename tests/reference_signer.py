@@ -52,6 +52,8 @@ class Boto3UploadSigner:
             params["IfNoneMatch"] = "*"
             if constraints.sha256_base64 is not None:
                 params["ChecksumSHA256"] = constraints.sha256_base64
+            if constraints.crc64nvme_base64 is not None:
+                params["ChecksumCRC64NVME"] = constraints.crc64nvme_base64
         return self._presign("put_object", params, put_headers(constraints))
 
     def sign_part(
@@ -61,13 +63,17 @@ class Boto3UploadSigner:
         part_number: int,
         sha256_base64: str | None = None,
         content_length: int | None = None,
+        crc64nvme_base64: str | None = None,
     ) -> SignedRequest:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
         if content_length is not None:
             params["ContentLength"] = content_length
         if sha256_base64 is not None:
             params["ChecksumSHA256"] = sha256_base64
-        return self._presign("upload_part", params, part_headers(sha256_base64, content_length))
+        if crc64nvme_base64 is not None:
+            params["ChecksumCRC64NVME"] = crc64nvme_base64
+        headers = part_headers(sha256_base64, content_length, crc64nvme_base64)
+        return self._presign("upload_part", params, headers)
 
     def sign_get(
         self,

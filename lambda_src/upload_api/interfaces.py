@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from upload_api.s3_store import ObjectTags, StoredObject, StoredPart
+from upload_api.s3_store import ObjectTags, StoredObject, StoredPart, StoredUpload
 from upload_api.signer import PostConstraints, PutConstraints, SignedPost, SignedRequest
 
 
@@ -29,8 +29,9 @@ class UploadSigner(Protocol):
         part_number: int,
         sha256_base64: str | None = None,
         content_length: int | None = None,
+        crc64nvme_base64: str | None = None,
     ) -> SignedRequest:
-        """Sign the PUT of one part of a multipart upload; the signature binds a given digest and length."""
+        """Sign the PUT of one part of a multipart upload; the signature binds a given checksum and length."""
         ...
 
     def sign_get(
@@ -53,16 +54,20 @@ class UploadSigner(Protocol):
 class ObjectStore(Protocol):
     """What the multipart and download logic ask of S3: uploads in progress, and stored objects."""
 
-    def create(self, key: str, content_type: str, checksums: bool) -> str:
-        """Start an upload of ``key``; return its upload id."""
+    def create(self, key: str, content_type: str, checksum_algorithm: str | None) -> str:
+        """Start an upload of ``key`` (checked by ``SHA256`` part by part, or by a whole-file
+        ``CRC64NVME``); return its upload id."""
         ...
 
-    def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+    def describe(self, key: str, upload_id: str) -> StoredUpload:
         """Every part S3 holds (all pages); :class:`NotFound` when there is no such upload."""
         ...
 
-    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
-        """Assemble ``parts`` into the object; return its ETag."""
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
+        """Assemble ``parts`` into the object, which S3 checks against a whole-file CRC64NVME
+        when given; return the object."""
         ...
 
     def abort(self, key: str, upload_id: str) -> None:

@@ -22,6 +22,7 @@ from upload_api.responses import iso8601
 # Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from upload_api.config import Config
@@ -35,9 +36,9 @@ MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 PAGE_SIZE = 1_000
 
-_CREATE_FIELDS = {"content_type", "size", "filename", "part_size", "checksums"}
-_SIGN_FIELDS = {"key", "part_numbers", "sha256s"}
-_COMPLETE_FIELDS = {"key", "parts", "size"}
+_CREATE_FIELDS = {"content_type", "size", "filename", "part_size", "checksums", "crc64nvme"}
+_SIGN_FIELDS = {"key", "part_numbers", "sha256s", "crc64nvmes"}
+_COMPLETE_FIELDS = {"key", "parts", "size", "crc64nvme"}
 # S3 upload ids are opaque but URL-safe; anything else cannot be one of ours.
 _UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
 # A multipart object's ETag ends with the number of its parts: "<hex>-<count>".
@@ -114,16 +115,22 @@ class MultipartUploads:
         checksums = body.get("checksums", False)
         if not isinstance(checksums, bool):
             raise BadRequest("checksums must be true or false")
+        crc64nvme = body.get("crc64nvme")
+        if crc64nvme is not None:
+            crc64nvme = validation.parse_crc64nvme(crc64nvme)
+            if checksums:
+                raise BadRequest("give checksums (SHA-256 per part) or crc64nvme (the whole file), not both")
+        algorithm = "SHA256" if checksums else "CRC64NVME" if crc64nvme is not None else None
         asked = body.get("part_size")
         if asked is not None and (isinstance(asked, bool) or not isinstance(asked, int)):
             raise BadRequest("part_size must be a whole number of bytes")
         plan = plan_parts(size, asked)
 
         key, _ = keys.new_key(prefix, filename, plan.key_suffix())
-        upload_id = self._store.create(key, content_type, checksums)
-        # With checksums each URL binds its part's digest, which only the client knows: it asks
-        # for URLs page by page with the digests.
-        first_page = [] if checksums else list(range(1, min(plan.part_count, PAGE_SIZE) + 1))
+        upload_id = self._store.create(key, content_type, algorithm)
+        # With checksums each URL binds its part's checksum, which only the client knows: it asks
+        # for URLs page by page with them.
+        first_page = [] if algorithm else list(range(1, min(plan.part_count, PAGE_SIZE) + 1))
         signed = [
             (number, self._signer.sign_part(key, upload_id, number, content_length=plan.part_length(number)))
             for number in first_page
@@ -135,6 +142,7 @@ class MultipartUploads:
             "part_size": plan.part_size,
             "part_count": plan.part_count,
             "checksums": checksums,
+            "crc64nvme": crc64nvme,
             "parts": [_part_url(number, request) for number, request in signed],
             "next_part": next_part,
             "expires_at": iso8601(signed[0][1].expires_at) if signed else None,
@@ -149,13 +157,15 @@ class MultipartUploads:
         beyond = [number for number in numbers if number > plan.part_count]
         if beyond:
             raise BadRequest(f"part(s) {_numbers(beyond)} are beyond this upload's {plan.part_count} parts")
-        digests = _digests(body.get("sha256s"), len(numbers))
+        validation.one_checksum(body, "sha256s", "crc64nvmes")
+        sha256s = _checksums(body.get("sha256s"), len(numbers), "sha256s", validation.parse_sha256)
+        crc64nvmes = _checksums(body.get("crc64nvmes"), len(numbers), "crc64nvmes", validation.parse_crc64nvme)
         # No call to S3: signing is local. The key is the caller's (its prefix was checked above),
         # and each URL binds the upload id, so a URL for an upload that does not exist, or that
         # belongs to another key, is refused by S3 itself (404 NoSuchUpload) and stores nothing.
         signed = [
-            (number, self._signer.sign_part(key, upload_id, number, digest, plan.part_length(number)))
-            for number, digest in zip(numbers, digests, strict=True)
+            (number, self._signer.sign_part(key, upload_id, number, sha256, plan.part_length(number), crc64nvme))
+            for number, sha256, crc64nvme in zip(numbers, sha256s, crc64nvmes, strict=True)
         ]
         return {
             "parts": [_part_url(number, request) for number, request in signed],
@@ -169,7 +179,16 @@ class MultipartUploads:
         return {
             "key": checked_key,
             "upload_id": upload_id,
-            "parts": [{"part_number": part.part_number, "etag": part.etag, "size": part.size} for part in stored],
+            "parts": [
+                {
+                    "part_number": part.part_number,
+                    "etag": part.etag,
+                    "size": part.size,
+                    "sha256": part.sha256_base64,
+                    "crc64nvme": part.crc64nvme_base64,
+                }
+                for part in stored.parts
+            ],
         }
 
     def complete(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -185,10 +204,14 @@ class MultipartUploads:
         maximum = self._config.multipart_max_size_bytes
         if body.get("size") is not None and validation.parse_size(body["size"], maximum) != announced:
             raise BadRequest(f"size {body['size']} is not the {announced} bytes this upload announced")
+        crc64nvme = body.get("crc64nvme")
+        crc64nvme = None if crc64nvme is None else validation.parse_crc64nvme(crc64nvme)
         try:
-            stored = {part.part_number: part for part in self._store.describe(key, upload_id)}
+            upload = self._store.describe(key, upload_id)
         except NotFound:
-            return self._already_completed(key, len(given), announced)
+            return self._already_completed(key, len(given), announced, crc64nvme)
+        _require_whole_file_checksum(upload.checksum_algorithm, crc64nvme)
+        stored = {part.part_number: part for part in upload.parts}
         for number, etag in given.items():
             held = stored.get(number)
             if held is None:
@@ -212,15 +235,18 @@ class MultipartUploads:
         if size != announced:
             raise BadRequest(f"the parts add up to {size} bytes, not the {announced} announced")
         try:
-            etag = self._store.complete(key, upload_id, parts)
+            completed = self._store.complete(key, upload_id, parts, crc64nvme)
         except NotFound:
             # Another call completed this very upload between our ListParts and now.
-            return self._already_completed(key, len(parts), size)
-        return {"key": key, "etag": etag, "size": size}
+            return self._already_completed(key, len(parts), size, crc64nvme)
+        return {"key": key, "etag": completed.etag, "size": size, "crc64nvme": completed.crc64nvme_base64}
 
-    def _already_completed(self, key: str, part_count: int, announced: int) -> dict[str, Any]:
+    def _already_completed(self, key: str, part_count: int, announced: int, crc64nvme: str | None) -> dict[str, Any]:
         """The answer to a completion of an upload S3 no longer has: the object it became, if it
-        is stored at the caller's own ``key`` with the announced size and part count; else 404."""
+        is stored at the caller's own ``key`` with the announced size and part count; else 404.
+
+        Its ``crc64nvme`` is the one this completion gives: S3 assembled such an upload only
+        after checking it against the whole-file value (a listing does not show the value)."""
         stored = self._store.stat(key)
         if stored is None:
             raise NotFound("no such upload for this key")
@@ -231,7 +257,7 @@ class MultipartUploads:
                 f"the upload is finished, but the object stored at this key has {stored.size} bytes{parts}, "
                 f"not the {announced} bytes in {part_count} parts of this completion"
             )
-        return {"key": key, "etag": stored.etag, "size": stored.size}
+        return {"key": key, "etag": stored.etag, "size": stored.size, "crc64nvme": crc64nvme}
 
     def abort(self, upload_id: str, key: Any, prefix: str) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
@@ -284,14 +310,23 @@ def _part_numbers(value: Any) -> list[int]:
     return numbers
 
 
-def _digests(value: Any, count: int) -> list[str | None]:
-    # An upload created with checksums needs them on every part: S3 itself refuses a part of
-    # such an upload that comes without its x-amz-checksum-sha256.
+def _checksums(value: Any, count: int, name: str, parse: Callable[[Any, str], str]) -> list[str | None]:
+    # An upload created with a checksum needs one on every part: S3 itself refuses a part of
+    # such an upload that comes without its x-amz-checksum-<algorithm>.
     if value is None:
         return [None] * count
     if not isinstance(value, list) or len(value) != count:
-        raise BadRequest("sha256s must list one digest per part number")
-    return [validation.parse_sha256(item) for item in value]
+        raise BadRequest(f"{name} must list one checksum per part number, in their order")
+    return [parse(item, name) for item in value]
+
+
+def _require_whole_file_checksum(algorithm: str | None, crc64nvme: str | None) -> None:
+    """An upload created with a whole-file CRC64NVME completes only with it (S3 checks the
+    assembled object against it); any other upload, without one."""
+    if algorithm == "CRC64NVME" and crc64nvme is None:
+        raise BadRequest("this upload announced a whole-file CRC64NVME: complete it with crc64nvme")
+    if crc64nvme is not None and algorithm not in ("CRC64NVME", None):
+        raise BadRequest(f"this upload was created with {algorithm} checksums, not a whole-file crc64nvme")
 
 
 def _completion_parts(value: Any) -> dict[int, str]:

@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 logger = get_logger(__name__)
 
 # S3's error codes for a completion it refuses because of the parts given.
-_REJECTED_COMPLETION = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall", "InvalidRequest", "MalformedXML"}
+# BadDigest: the assembled object is not the whole-file CRC64NVME the client announced.
+_REJECTED_COMPLETION = {
+    "InvalidPart",
+    "InvalidPartOrder",
+    "EntityTooSmall",
+    "InvalidRequest",
+    "MalformedXML",
+    "BadDigest",
+}
 # S3's answers for an object that is not there.
 _NO_SUCH_OBJECT = {"NoSuchKey", "NotFound", "404"}
 # S3's answers for an upload id that does not exist (any more) for the key.
@@ -63,24 +71,45 @@ _DENIED = {
 class StoredPart:
     """A part S3 holds (a plain class, not a dataclass: see :mod:`upload_api.signer`)."""
 
-    __slots__ = ("etag", "part_number", "sha256_base64", "size")
+    __slots__ = ("crc64nvme_base64", "etag", "part_number", "sha256_base64", "size")
 
-    def __init__(self, part_number: int, etag: str, size: int, sha256_base64: str | None = None) -> None:
+    def __init__(
+        self,
+        part_number: int,
+        etag: str,
+        size: int,
+        sha256_base64: str | None = None,
+        crc64nvme_base64: str | None = None,
+    ) -> None:
         self.part_number = part_number
         self.etag = etag
         self.size = size
         self.sha256_base64 = sha256_base64
+        self.crc64nvme_base64 = crc64nvme_base64
+
+
+class StoredUpload:
+    """A multipart upload in progress: its parts, and the checksum it was created with
+    (``SHA256``: each part's; ``CRC64NVME``: the whole file's; ``None``: none, or an S3 that
+    does not say)."""
+
+    __slots__ = ("checksum_algorithm", "parts")
+
+    def __init__(self, parts: tuple[StoredPart, ...], checksum_algorithm: str | None = None) -> None:
+        self.parts = parts
+        self.checksum_algorithm = checksum_algorithm
 
 
 class StoredObject:
-    """An object S3 holds: what a completion reports."""
+    """An object S3 holds: what a completion reports (with S3's whole-file CRC64NVME when known)."""
 
-    __slots__ = ("etag", "key", "size")
+    __slots__ = ("crc64nvme_base64", "etag", "key", "size")
 
-    def __init__(self, key: str, etag: str, size: int) -> None:
+    def __init__(self, key: str, etag: str, size: int, crc64nvme_base64: str | None = None) -> None:
         self.key = key
         self.etag = etag
         self.size = size
+        self.crc64nvme_base64 = crc64nvme_base64
 
 
 class ObjectTags:
@@ -105,14 +134,16 @@ class Boto3ObjectStore:
     def _client(self) -> S3Client:
         return self._client_factory()
 
-    def create(self, key: str, content_type: str, checksums: bool) -> str:
+    def create(self, key: str, content_type: str, checksum_algorithm: str | None) -> str:
         params: dict[str, Any] = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
-        if checksums:
-            params["ChecksumAlgorithm"] = "SHA256"
+        if checksum_algorithm is not None:
+            params["ChecksumAlgorithm"] = checksum_algorithm
+            # SHA-256 is checked part by part (a composite); CRC64NVME over the whole object.
+            params["ChecksumType"] = "FULL_OBJECT" if checksum_algorithm == "CRC64NVME" else "COMPOSITE"
         with _S3Call("CreateMultipartUpload"):
             return self._client.create_multipart_upload(**params)["UploadId"]
 
-    def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+    def describe(self, key: str, upload_id: str) -> StoredUpload:
         parts: list[StoredPart] = []
         marker = 0
         while True:
@@ -127,24 +158,35 @@ class Boto3ObjectStore:
                         etag=part["ETag"],
                         size=part["Size"],
                         sha256_base64=part.get("ChecksumSHA256"),
+                        crc64nvme_base64=part.get("ChecksumCRC64NVME"),
                     )
                 )
             if not page.get("IsTruncated"):
-                return tuple(parts)
+                return StoredUpload(tuple(parts), page.get("ChecksumAlgorithm"))
             marker = int(page["NextPartNumberMarker"])
 
-    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
         completed: list[CompletedPartTypeDef] = []
         for part in parts:
             entry: CompletedPartTypeDef = {"PartNumber": part.part_number, "ETag": part.etag}
             if part.sha256_base64:
                 entry["ChecksumSHA256"] = part.sha256_base64
+            if part.crc64nvme_base64:
+                entry["ChecksumCRC64NVME"] = part.crc64nvme_base64
             completed.append(entry)
+        # With a whole-file CRC64NVME, S3 checks the assembled object against it (BadDigest).
+        whole: dict[str, Any] = {}
+        if crc64nvme_base64 is not None:
+            whole = {"ChecksumCRC64NVME": crc64nvme_base64, "ChecksumType": "FULL_OBJECT"}
         with _S3Call("CompleteMultipartUpload", not_found=_NO_SUCH_UPLOAD, rejected=_REJECTED_COMPLETION):
             response = self._client.complete_multipart_upload(
-                Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}
+                Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}, **whole
             )
-        return response["ETag"]
+        # S3 leaves the checksum out of its answer for an SSE-KMS object; it checked the one given.
+        stored_crc = response.get("ChecksumCRC64NVME") or crc64nvme_base64
+        return StoredObject(key, response["ETag"], sum(part.size for part in parts), stored_crc)
 
     def abort(self, key: str, upload_id: str) -> None:
         with _S3Call("AbortMultipartUpload", not_found=_NO_SUCH_UPLOAD):

@@ -35,12 +35,19 @@ class PutConstraints:
     """What the signature binds besides the key: the client must send exactly these, and
     ``If-None-Match: *`` (no overwrite), which every constrained PUT binds."""
 
-    __slots__ = ("content_length", "content_type", "sha256_base64")
+    __slots__ = ("content_length", "content_type", "crc64nvme_base64", "sha256_base64")
 
-    def __init__(self, content_type: str, content_length: int, sha256_base64: str | None = None) -> None:
+    def __init__(
+        self,
+        content_type: str,
+        content_length: int,
+        sha256_base64: str | None = None,
+        crc64nvme_base64: str | None = None,
+    ) -> None:
         self.content_type = content_type
         self.content_length = content_length
         self.sha256_base64 = sha256_base64
+        self.crc64nvme_base64 = crc64nvme_base64
 
 
 class SignedRequest:
@@ -94,8 +101,15 @@ def put_headers(constraints: PutConstraints | None) -> dict[str, str]:
         "Content-Length": str(constraints.content_length),
         "If-None-Match": "*",
     }
-    if constraints.sha256_base64 is not None:
-        headers["x-amz-checksum-sha256"] = constraints.sha256_base64
+    return _with_checksums(headers, constraints.sha256_base64, constraints.crc64nvme_base64)
+
+
+def _with_checksums(headers: dict[str, str], sha256_base64: str | None, crc64nvme_base64: str | None) -> dict[str, str]:
+    """``headers`` and the checksum headers S3 checks the bytes against (one at most is given)."""
+    if sha256_base64 is not None:
+        headers["x-amz-checksum-sha256"] = sha256_base64
+    if crc64nvme_base64 is not None:
+        headers["x-amz-checksum-crc64nvme"] = crc64nvme_base64
     return headers
 
 
@@ -114,12 +128,12 @@ def post_form(constraints: PostConstraints) -> tuple[dict[str, str], list[sigv4.
     return fields, conditions
 
 
-def part_headers(sha256_base64: str | None, content_length: int | None) -> dict[str, str]:
+def part_headers(
+    sha256_base64: str | None, content_length: int | None, crc64nvme_base64: str | None = None
+) -> dict[str, str]:
     """The headers a part URL binds, as the client must send them."""
     headers = {} if content_length is None else {"Content-Length": str(content_length)}
-    if sha256_base64 is not None:
-        headers["x-amz-checksum-sha256"] = sha256_base64
-    return headers
+    return _with_checksums(headers, sha256_base64, crc64nvme_base64)
 
 
 # What a download answers whatever the uploader stored: a PUT may carry unsigned standard
@@ -252,8 +266,9 @@ class SigV4UploadSigner:
         part_number: int,
         sha256_base64: str | None = None,
         content_length: int | None = None,
+        crc64nvme_base64: str | None = None,
     ) -> SignedRequest:
-        headers = part_headers(sha256_base64, content_length)
+        headers = part_headers(sha256_base64, content_length, crc64nvme_base64)
         params = [("uploadId", upload_id), ("partNumber", str(part_number))]
         return self._presign("PUT", key, params, headers, self._expiry_seconds)
 

@@ -13,8 +13,10 @@ from upload_api.keys import new_key
 from upload_api.responses import iso8601
 from upload_api.signer import PostConstraints, PutConstraints
 from upload_api.validation import (
+    one_checksum,
     only_fields,
     parse_content_type,
+    parse_crc64nvme,
     parse_filename,
     parse_sha256,
     parse_size,
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from upload_api.interfaces import UploadSigner
     from upload_api.signer import SignedRequest
 
-_UPLOAD_FIELDS = {"content_type", "size", "sha256", "filename"}
+_UPLOAD_FIELDS = {"content_type", "size", "sha256", "crc64nvme", "filename"}
 _FORM_FIELDS = {"content_type", "filename", "max_size", "sha256", "success_redirect"}
 MAX_REDIRECT_LENGTH = 2048
 # A redirect URL is printable ASCII without spaces, quotes, angle brackets or backslashes: it goes
@@ -42,13 +44,21 @@ _REDIRECT = r"https?://[!$-&(-.0-;=@-Z^-~]+(?:[/?#][!#-&(-;=?-\[\]-~]*)?"
 class UploadRequest:
     """A validated ``POST /uploads`` body (a plain class, not a dataclass: see :mod:`upload_api.signer`)."""
 
-    __slots__ = ("content_type", "filename", "sha256_base64", "size")
+    __slots__ = ("content_type", "crc64nvme_base64", "filename", "sha256_base64", "size")
 
-    def __init__(self, content_type: str, size: int, sha256_base64: str | None, filename: str | None) -> None:
+    def __init__(
+        self,
+        content_type: str,
+        size: int,
+        sha256_base64: str | None,
+        filename: str | None,
+        crc64nvme_base64: str | None = None,
+    ) -> None:
         self.content_type = content_type
         self.size = size
         self.sha256_base64 = sha256_base64
         self.filename = filename
+        self.crc64nvme_base64 = crc64nvme_base64
 
 
 def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
@@ -57,12 +67,14 @@ def parse_upload_request(body: dict[str, Any], config: Config) -> UploadRequest:
     content_type = parse_content_type(body.get("content_type"))
     size = parse_size(body.get("size"), config.max_size_bytes)
     require_allowed_type(content_type, config)
-    sha256 = body.get("sha256")
+    one_checksum(body, "sha256", "crc64nvme")
+    sha256, crc64nvme = body.get("sha256"), body.get("crc64nvme")
     return UploadRequest(
         content_type=content_type,
         size=size,
         sha256_base64=None if sha256 is None else parse_sha256(sha256),
         filename=parse_filename(body.get("filename")),
+        crc64nvme_base64=None if crc64nvme is None else parse_crc64nvme(crc64nvme),
     )
 
 
@@ -138,6 +150,7 @@ def create_upload(request: UploadRequest, prefix: str, signer: UploadSigner) -> 
             content_type=request.content_type,
             content_length=request.size,
             sha256_base64=request.sha256_base64,
+            crc64nvme_base64=request.crc64nvme_base64,
         ),
     )
     return {

@@ -84,17 +84,34 @@ def parse_size(value: Any, maximum: int, name: str = "size") -> int:
     return value
 
 
-def parse_sha256(value: Any) -> str:
+def parse_sha256(value: Any, name: str = "sha256") -> str:
     """The base64 of a 32-byte SHA-256 digest, or :class:`BadRequest`."""
+    return _base64_digest(value, name, 32, "SHA-256 digest")
+
+
+def parse_crc64nvme(value: Any, name: str = "crc64nvme") -> str:
+    """The base64 of an 8-byte CRC64NVME (as S3 writes it: big-endian), or :class:`BadRequest`."""
+    return _base64_digest(value, name, 8, "CRC64NVME")
+
+
+def _base64_digest(value: Any, name: str, size: int, what: str) -> str:
     if not isinstance(value, str):
-        raise BadRequest("sha256 must be a string: the base64 of the file's 32-byte SHA-256 digest")
+        raise BadRequest(f"{name} must be a string: the base64 of the {size}-byte {what}")
     try:
         digest = binascii.a2b_base64(value, strict_mode=True)  # = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise BadRequest("sha256 must be base64 (standard alphabet, padded)") from None
-    if len(digest) != 32:
-        raise BadRequest(f"sha256 must encode 32 bytes, got {len(digest)}")
+        raise BadRequest(f"{name} must be base64 (standard alphabet, padded)") from None
+    if len(digest) != size:
+        raise BadRequest(f"{name} must encode {size} bytes, got {len(digest)}")
     return value
+
+
+def one_checksum(body: dict[str, Any], *names: str) -> None:
+    """:class:`BadRequest` when ``body`` gives more than one of the checksum fields ``names``:
+    S3 checks one checksum per request."""
+    given = [name for name in names if body.get(name) is not None]
+    if len(given) > 1:
+        raise BadRequest(f"give one of {' or '.join(names)}, not {' and '.join(given)}: S3 checks one checksum")
 
 
 def parse_filename(value: Any) -> str | None:

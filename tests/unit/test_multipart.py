@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -15,7 +16,7 @@ from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
 from upload_api.errors import BadRequest, NotFound
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
-from upload_api.s3_store import Boto3ObjectStore, StoredObject, StoredPart
+from upload_api.s3_store import Boto3ObjectStore, StoredObject, StoredPart, StoredUpload
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -246,18 +247,20 @@ class FakeStore:
         self.completed: list[StoredPart] = []
         self.calls: list[str] = []
 
-    def create(self, key: str, content_type: str, checksums: bool) -> str:
+    def create(self, key: str, content_type: str, checksum_algorithm: str | None) -> str:
         self.calls.append("create")
         return "fake-upload"
 
-    def describe(self, key: str, upload_id: str) -> tuple[StoredPart, ...]:
+    def describe(self, key: str, upload_id: str) -> StoredUpload:
         self.calls.append("describe")
-        return self.parts
+        return StoredUpload(self.parts)
 
-    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
         self.calls.append("complete")
         self.completed = parts
-        return '"final-etag"'
+        return StoredObject(key, '"final-etag"', sum(part.size for part in parts))
 
     def abort(self, key: str, upload_id: str) -> None:
         self.calls.append("abort")
@@ -419,7 +422,9 @@ def test_a_key_without_a_plan_cannot_continue_a_multipart_upload() -> None:
 class RacedStore(FakeStore):
     """S3 finished another call's completion of the upload between ListParts and ours."""
 
-    def complete(self, key: str, upload_id: str, parts: list[StoredPart]) -> str:
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
         raise NotFound("no such upload for this key")
 
     def stat(self, key: str) -> StoredObject | None:
@@ -429,7 +434,7 @@ class RacedStore(FakeStore):
 def test_a_completion_that_loses_a_race_with_its_repeat_answers_200() -> None:
     store = RacedStore(3, 5 * MiB)
     status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={**completion(3), "size": 15 * MiB})
-    assert (status, done) == (200, {"key": planned_key(3), "etag": '"abc123-3"', "size": 15 * MiB})
+    assert (status, done) == (200, {"key": planned_key(3), "etag": '"abc123-3"', "size": 15 * MiB, "crc64nvme": None})
 
 
 @pytest.mark.parametrize("route", [PARTS, COMPLETE])
@@ -467,5 +472,93 @@ def test_the_store_follows_every_page_of_listparts(api: UploadApi, s3: Any) -> N
 
     store = Boto3ObjectStore(bucket=BUCKET, client=lambda: OnePartPerPage())  # type: ignore[arg-type, return-value]
     held = store.describe(upload["key"], upload["upload_id"])
-    assert [(part.part_number, part.size) for part in held] == [(1, 5 * MiB), (2, 5 * MiB), (3, MiB)]
+    assert [(part.part_number, part.size) for part in held.parts] == [(1, 5 * MiB), (2, 5 * MiB), (3, MiB)]
     assert pages == [1, 1, 1]
+
+
+# A whole-file CRC64NVME (issue 21): S3 checks it (tests/conformance); here, what the API binds
+# and passes on. Any 8 bytes in base64 will do: the API checks the form, S3 the value.
+CRC = base64.b64encode(bytes(range(8))).decode()
+PART_CRCS = [base64.b64encode(bytes([n] * 8)).decode() for n in (1, 2, 3)]
+
+
+class CrcStore(FakeStore):
+    """An upload created with a whole-file CRC64NVME, and what the API asked of S3."""
+
+    def __init__(self, part_count: int, part_size: int, algorithm: str | None = "CRC64NVME") -> None:
+        super().__init__(part_count, part_size)
+        self.algorithm = algorithm
+        self.created_with: str | None = None
+        self.completed_with: str | None = None
+
+    def create(self, key: str, content_type: str, checksum_algorithm: str | None) -> str:
+        self.created_with = checksum_algorithm
+        return super().create(key, content_type, checksum_algorithm)
+
+    def describe(self, key: str, upload_id: str) -> StoredUpload:
+        return StoredUpload(self.parts, self.algorithm)
+
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
+        self.completed_with = crc64nvme_base64
+        return StoredObject(key, '"final-etag"', sum(part.size for part in parts), crc64nvme_base64)
+
+
+def test_a_whole_file_crc64nvme_is_announced_bound_on_each_part_and_checked_at_completion() -> None:
+    store = CrcStore(3, 5 * MiB)
+    api = fake_api(store)
+    status, created = call(
+        api,
+        "POST",
+        UPLOAD,
+        body={"content_type": "video/mp4", "size": 15 * MiB, "part_size": 5 * MiB, "crc64nvme": CRC},
+    )
+    assert status == 201, created
+    assert store.created_with == "CRC64NVME"
+    assert (created["crc64nvme"], created["parts"], created["checksums"]) == (CRC, [], False)
+
+    body = {"key": created["key"], "part_numbers": [1, 2, 3], "crc64nvmes": PART_CRCS}
+    status, signed = call(api, "POST", PARTS, created["upload_id"], body=body)
+    assert status == 200, signed
+    assert [part["headers"]["x-amz-checksum-crc64nvme"] for part in signed["parts"]] == PART_CRCS
+    assert all("x-amz-checksum-crc64nvme" in parse_qs(urlsplit(part["url"]).query)["X-Amz-SignedHeaders"][0]
+               for part in signed["parts"])  # fmt: skip
+
+    status, done = call(api, "POST", COMPLETE, "fake-upload", body={**completion(3), "crc64nvme": CRC})
+    assert (status, done["crc64nvme"], store.completed_with) == (200, CRC, CRC)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "given", "message"),
+    [
+        ("CRC64NVME", None, "complete it with crc64nvme"),
+        ("SHA256", CRC, "created with SHA256 checksums"),
+    ],
+)
+def test_a_completion_gives_the_whole_file_crc64nvme_exactly_when_the_upload_announced_one(
+    algorithm: str, given: str | None, message: str
+) -> None:
+    store = CrcStore(3, 5 * MiB, algorithm)
+    body = completion(3) if given is None else {**completion(3), "crc64nvme": given}
+    status, answer = call(fake_api(store), "POST", COMPLETE, "fake-upload", body=body)
+    assert (status, answer["error"]["code"]) == (400, "bad_request")
+    assert message in answer["error"]["message"]
+    assert store.completed_with is None
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        (UPLOAD, {"content_type": "video/mp4", "size": 5, "crc64nvme": CRC, "checksums": True}),
+        (UPLOAD, {"content_type": "video/mp4", "size": 5, "crc64nvme": "AAAA"}),  # 3 bytes
+        (UPLOAD, {"content_type": "video/mp4", "size": 5, "crc64nvme": "not base64!!"}),
+        (PARTS, {"key": planned_key(3), "part_numbers": [1], "crc64nvmes": [CRC], "sha256s": ["A" * 43 + "="]}),
+        (PARTS, {"key": planned_key(3), "part_numbers": [1, 2], "crc64nvmes": [CRC]}),
+    ],
+    ids=["with-checksums", "short", "not-base64", "two-kinds-of-part-checksum", "one-short"],
+)
+def test_malformed_crc64nvme_requests_are_400(route: str, body: dict[str, Any]) -> None:
+    upload_id = None if route == UPLOAD else "fake-upload"
+    status, answer = call(fake_api(CrcStore(3, 5 * MiB)), "POST", route, upload_id, body=body)
+    assert (status, answer["error"]["code"]) == (400, "bad_request"), answer

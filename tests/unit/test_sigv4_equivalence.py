@@ -158,6 +158,9 @@ credentials = st.builds(
     token=st.one_of(st.none(), st.text(BASE64, min_size=20, max_size=400), printable),
 )
 digests = st.binary(min_size=32, max_size=32).map(lambda raw: base64.b64encode(raw).decode())
+crc64nvmes = st.binary(min_size=8, max_size=8).map(lambda raw: base64.b64encode(raw).decode())
+# One checksum at most per request, as the API allows: SHA-256 or CRC64NVME.
+checksums = st.one_of(st.tuples(st.none(), st.none()), st.tuples(digests, st.none()), st.tuples(st.none(), crc64nvmes))
 # What POST /uploads accepts (upload_api.uploads) and, beyond it, any printable ASCII with
 # spaces to trim: the canonical header value is the same for both signers.
 content_types = st.one_of(
@@ -172,10 +175,10 @@ content_types = st.one_of(
 constraints = st.one_of(
     st.none(),
     st.builds(
-        PutConstraints,
+        lambda content_type, content_length, checksum: PutConstraints(content_type, content_length, *checksum),
         content_type=content_types,
         content_length=st.integers(0, 5 * 1024**4),
-        sha256_base64=st.one_of(st.none(), digests),
+        checksum=checksums,
     ),
 )
 # S3 upload ids are opaque and URL-safe; the handler takes these (upload_api.multipart).
@@ -233,11 +236,12 @@ class Part:
     key: str
     upload_id: str
     part_number: int
-    digest: str | None
+    checksum: tuple[str | None, str | None]  # (SHA-256, CRC64NVME)
     content_length: int | None
 
     def __call__(self, signer: UploadSigner) -> SignedRequest:
-        return signer.sign_part(self.key, self.upload_id, self.part_number, self.digest, self.content_length)
+        sha256, crc64nvme = self.checksum
+        return signer.sign_part(self.key, self.upload_id, self.part_number, sha256, self.content_length, crc64nvme)
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ requests = st.one_of(
         keys,
         upload_ids,
         st.integers(1, MAX_PARTS),
-        st.one_of(st.none(), digests),
+        checksums,
         st.one_of(st.none(), st.integers(1, 5 * 1024**3)),
     ),
     st.builds(

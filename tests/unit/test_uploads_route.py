@@ -51,6 +51,27 @@ def test_signature_binds_the_checksum_when_given(api: UploadApi) -> None:
     assert body["headers"]["x-amz-checksum-sha256"] == SHA256
 
 
+CRC64NVME = base64.b64encode(bytes(range(8))).decode()  # the API checks the form; S3 the value
+
+
+def test_signature_binds_a_crc64nvme_when_given(api: UploadApi) -> None:
+    body = json_body(create(api, {"content_type": "text/plain", "size": 5, "crc64nvme": CRC64NVME}))  # type: ignore[arg-type]
+    query = signed_query(body["url"])
+    assert query["X-Amz-SignedHeaders"] == "content-length;content-type;host;if-none-match;x-amz-checksum-crc64nvme"
+    assert body["headers"]["x-amz-checksum-crc64nvme"] == CRC64NVME
+
+
+@pytest.mark.parametrize(
+    "checksums",
+    [{"sha256": SHA256, "crc64nvme": CRC64NVME}, {"crc64nvme": SHA256}, {"crc64nvme": 5}],
+    ids=["both", "a-sha256-length", "not-a-string"],
+)
+def test_a_crc64nvme_that_cannot_bind_is_400(api: UploadApi, checksums: dict[str, object]) -> None:
+    response = create(api, {"content_type": "text/plain", "size": 5, **checksums})
+    assert response["statusCode"] == 400
+    assert "crc64nvme" in json_body(response)["error"]["message"]  # type: ignore[arg-type]
+
+
 def test_expires_at_matches_the_signed_expiry(api: UploadApi) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     body = json_body(create(api, {"content_type": "text/plain", "size": 5}))  # type: ignore[arg-type]

@@ -1,0 +1,32 @@
+"""The client's CRC64NVME: the native one (awscrt) and the pure-Python fallback agree, and both
+are CRC-64/NVME as S3 computes it."""
+
+from __future__ import annotations
+
+from awscrt.checksums import crc64nvme as native
+from hypothesis import given
+from hypothesis import strategies as st
+
+from presigned_upload import crc64nvme as crc
+
+
+def test_the_check_value_of_crc_64_nvme() -> None:
+    assert crc.crc64nvme_python(b"123456789") == native(b"123456789") == 0xAE8B14860A799888
+    assert crc.crc64nvme_python(b"") == 0
+
+
+def test_the_client_uses_the_native_one_where_it_loads() -> None:
+    assert crc.IMPLEMENTATION == "awscrt"
+
+
+@given(data=st.binary(max_size=4096), split=st.integers(0, 4096), previous=st.integers(0, 2**64 - 1))
+def test_the_fallback_equals_awscrt_whole_and_in_pieces(data: bytes, split: int, previous: int) -> None:
+    assert crc.crc64nvme_python(data, previous) == native(data, previous)
+    running = crc.Crc64Nvme()
+    running.update(data[:split])
+    running.update(memoryview(data)[split:])
+    assert running.value == native(data)
+
+
+def test_s3_s_form_is_base64_of_eight_big_endian_bytes() -> None:
+    assert crc.to_base64(0xAE8B14860A799888) == "rosUhgp5mIg="
