@@ -162,7 +162,8 @@ resource "aws_s3_bucket_cors_configuration" "this" {
     allowed_methods = local.cors_allowed_methods
     allowed_origins = var.allowed_origins
     allowed_headers = var.cors_allowed_headers
-    expose_headers  = ["ETag"]
+    # ETag for multipart clients; the CRC64NVME S3 stores, for pages that compare it with their own.
+    expose_headers  = ["ETag", "x-amz-checksum-crc64nvme"]
     max_age_seconds = 3000
   }
 

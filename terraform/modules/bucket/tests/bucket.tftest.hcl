@@ -75,6 +75,11 @@ run "secure_defaults" {
   }
 
   assert {
+    condition     = contains(one(aws_s3_bucket_cors_configuration.this.cors_rule).expose_headers, "x-amz-checksum-crc64nvme")
+    error_message = "CORS must expose x-amz-checksum-crc64nvme (the page compares S3's stored CRC64NVME with its own)."
+  }
+
+  assert {
     condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).abort_incomplete_multipart_upload).days_after_initiation == 7
     error_message = "Incomplete multipart uploads must be aborted after 7 days by default."
   }
