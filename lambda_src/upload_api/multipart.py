@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from upload_api.config import Config
     from upload_api.interfaces import MultipartStore, UploadSigner
+    from upload_api.multipart_store import StoredPart
     from upload_api.signer import SignedRequest
 
 MiB = 1024 * 1024
@@ -166,11 +167,7 @@ class MultipartUploads:
         """``GET /uploads/multipart/{upload_id}/parts?key=``: what S3 holds, to resume from."""
         checked_key = _our_key(key, upload_id, prefix)
         stored = self._store.describe(checked_key, upload_id)
-        return {
-            "key": checked_key,
-            "upload_id": upload_id,
-            "parts": [{"part_number": part.part_number, "etag": part.etag, "size": part.size} for part in stored],
-        }
+        return {"key": checked_key, "upload_id": upload_id, "parts": [_stored_part(part) for part in stored]}
 
     def complete(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object.
@@ -255,6 +252,15 @@ def _our_key(key: Any, upload_id: str, prefix: str) -> str:
     if not uploads.is_service_key(key, prefix) or not _UPLOAD_ID.fullmatch(upload_id):
         raise NotFound("no such upload for this key")
     return key
+
+
+def _stored_part(part: StoredPart) -> dict[str, Any]:
+    """A part S3 holds, with its SHA-256 when the upload has checksums: a resuming client sends
+    again a part whose bytes in its file no longer have that digest."""
+    listed: dict[str, Any] = {"part_number": part.part_number, "etag": part.etag, "size": part.size}
+    if part.sha256_base64:
+        listed["sha256"] = part.sha256_base64
+    return listed
 
 
 def _part_url(number: int, request: SignedRequest) -> dict[str, Any]:
