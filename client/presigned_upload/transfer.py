@@ -42,6 +42,7 @@ import requests
 
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.credentials import TokenCommandFailed
 from presigned_upload.redact import network_failure, scrub, where
 from presigned_upload.retry import Backoff, Stopped, pause, retry_after
 
@@ -53,7 +54,7 @@ SIGN_BATCH_PER_WORKER = 2
 # silent upload after about 20 s, with 400 RequestTimeout).
 PUT_TIMEOUT = (10.0, 60.0)
 # How long a stopping run waits for the parts in flight to give up before it leaves them.
-STOP_GRACE = 1.0
+STOP_GRACE = 0.5
 # Bytes read (and hashed) at a time.
 BLOCK = MiB
 # S3 error codes of a 400 that may go away when the same URL is tried again...
@@ -282,7 +283,7 @@ def _multipart(
         resume_state.save(state, options.state_dir)  # before it is sent: its answer may be lost
         completed = api.complete(state.upload_id, state.key, completion, size)
     except Exception as error:
-        said = str(error) if isinstance(error, (UploadFailed, ApiError)) else network_failure(error)
+        said = str(error) if isinstance(error, (UploadFailed, ApiError, TokenCommandFailed)) else network_failure(error)
         raise UploadFailed(
             f"{scrub(said)}; the parts sent so far are kept: run again with --resume to send only the rest"
         ) from error
