@@ -122,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # connections are kept and reused, as with a real endpoint
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -356,7 +356,7 @@ class ServiceDouble:
     def _sign_parts(self, upload_id: str, upload: _Upload, body: dict[str, Any]) -> _Answer:
         numbers: list[int] = body["part_numbers"]
         digests: list[str | None] = body.get("sha256s") or [None] * len(numbers)
-        if upload.checksums and body.get("sha256s") is None or len(digests) != len(numbers):
+        if (upload.checksums and body.get("sha256s") is None) or len(digests) != len(numbers):
             return _json(400, {"error": {"code": "bad_request", "message": "sha256s must match part_numbers"}})
         if any(number > upload.part_count for number in numbers):
             return _json(400, {"error": {"code": "bad_request", "message": "beyond the plan"}})

@@ -12,10 +12,10 @@ import pytest
 import requests
 import responses
 
-from presigned_upload import cli
+from presigned_upload import cli, retry
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
-from presigned_upload.retry import Backoff
+from presigned_upload.retry import Backoff, retry_after
 from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, upload_file
 
 S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
@@ -298,3 +298,38 @@ def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
     assert api.completions == 0
     assert puts_per_part()[3] == 0
     assert resume_state.load(big, tmp_path / ".presigned-upload") is not None
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = 1_445_412_470.0  # 2015-10-21 07:27:50 UTC
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now) == 10.0
+    assert retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now) == 0.0  # already past
+    assert [retry_after(value, now) for value in (None, "", "soon", "-1", "1.5", "\u0663")] == [None] * 6
+
+
+def test_backoff_is_exponential_with_full_jitter_capped_and_honours_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    draws: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        draws.append((low, high))
+        return high
+
+    monkeypatch.setattr(retry.random, "uniform", uniform)
+    backoff = Backoff(base=0.5, cap=20.0)
+    assert [backoff.delay(attempt) for attempt in range(8)] == [0.5, 1, 2, 4, 8, 16, 20, 20]
+    assert {low for low, _ in draws} == {0.0}  # full jitter: anywhere from no wait to the bound
+    assert backoff.delay(0, asked=3.0) == 3.0  # never sooner than Retry-After asks
+    assert backoff.delay(5, asked=3.0) == 16.0
+    assert backoff.delay(0, asked=retry.MAX_WAIT + 1) is None  # not worth holding the run for
+
+
+def test_a_multipart_threshold_above_s3_s_single_put_limit_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = tmp_path / "a.txt"
+    small.write_text("hello")
+    assert cli.main(["upload", str(small), "--api", API, "--multipart-threshold", "6GiB"]) == 2
+    assert "--multipart-threshold is at most 5GiB" in capsys.readouterr().err
