@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 import requests
 
-from presigned_upload.credentials import TokenCommandFailed
 from presigned_upload.redact import network_failure, where
 from presigned_upload.retry import Backoff, retry_after
 
@@ -42,7 +41,8 @@ class UploadApiClient:
     """Calls to the API at ``base_url`` (its invoke URL, with the stage).
 
     ``token`` returns an ID token for the ``Authorization`` header; it is called before the first
-    call and again after a 401 (by one thread, however many got the 401 at once).
+    call and again after a 401 (by one thread, however many got the 401 at once), and what it
+    raises (:class:`~presigned_upload.credentials.TokenCommandFailed`) reaches the caller.
     """
 
     def __init__(
@@ -126,7 +126,7 @@ class UploadApiClient:
                 if response.status_code == 401 and token is not None and not renewed:
                     self._renew(token)
                     renewed = True
-                    continue
+                    continue  # the same attempt, with the fresh token
                 if response.status_code < 400:
                     return _answer(response)
                 error = _refusal(response)
@@ -138,25 +138,16 @@ class UploadApiClient:
             attempt += 1
 
     def _current_token(self) -> str | None:
-        if self._token_source is None:
-            return None
         with self._token_lock:
-            if self._token is None:
-                self._token = self._fresh_token()
+            if self._token is None and self._token_source is not None:
+                self._token = self._token_source()
             return self._token
 
     def _renew(self, stale: str) -> None:
-        """A fresh token, unless another thread already replaced ``stale``."""
+        """Ask the token source again, unless another thread already replaced ``stale``."""
         with self._token_lock:
-            if self._token == stale:
-                self._token = self._fresh_token()
-
-    def _fresh_token(self) -> str:
-        assert self._token_source is not None
-        try:
-            return self._token_source()
-        except TokenCommandFailed as failure:
-            raise ApiError(401, "unauthorized", f"no token: the token command failed: {failure}") from None
+            if self._token == stale and self._token_source is not None:
+                self._token = self._token_source()
 
 
 def _answer(response: requests.Response) -> dict[str, Any]:

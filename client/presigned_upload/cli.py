@@ -127,7 +127,7 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME:VALUE",
-        help=f"extra API header such as x-api-key (not Authorization: use ${TOKEN_VARIABLE} or --token-file)",
+        help="extra API header such as x-api-key (not Authorization: use the token options)",
     )
     upload.add_argument("--quiet", action="store_true", help="no progress bar")
     upload.add_argument(

@@ -121,7 +121,7 @@ def upload_file(
         if size < options.multipart_threshold:
             return _single_put(path, size, content_type, api, options, report)
         return _multipart(path, size, content_type, api, options, report)
-    except ApiError as error:
+    except (ApiError, TokenCommandFailed) as error:
         raise UploadFailed(str(error)) from error
     except resume_state.Unreadable as error:
         raise UploadFailed(str(error)) from None
@@ -313,6 +313,8 @@ def _in_parallel(work: Callable[[_Item], None], items: Sequence[_Item], workers:
     failures: list[BaseException] = []
     settled = threading.Event()  # every thread is done, or one failed
     running = min(workers, len(items))
+    if running == 0:
+        return
 
     def run() -> None:
         nonlocal running
@@ -440,7 +442,7 @@ def _put_with_retries(
         except requests.RequestException as error:
             report(-sent)  # those bytes will be sent again
             failure = f"{what} could not be sent to {where(url)}: {network_failure(error)}"
-            maybe_stored = True
+            maybe_stored = maybe_stored or sent > 0  # S3 may have got them all, its answer lost
         else:
             status, code = response.status_code, _s3_code(response)
             if status < 300 or (status == 412 and no_overwrite and attempt > 0):
