@@ -340,7 +340,9 @@ def _in_parallel(work: Callable[[_Item], None], items: Sequence[_Item], workers:
     try:
         settled.wait()
     finally:
-        if failures or any(thread.is_alive() for thread in threads):
+        with lock:
+            unfinished = running > 0  # a failure, or a Ctrl-C while waiting
+        if unfinished:
             stop.set()
             deadline = time.monotonic() + STOP_GRACE
             for thread in threads:
