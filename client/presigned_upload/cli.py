@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         check_api_url(arguments.api)
         token = _token_command(arguments.token_command)
         # With --token-command, the token in the environment is not sent.
-        headers = api_headers(arguments.header, arguments.token_file, {} if token else dict(os.environ))
+        headers = api_headers(arguments.header, arguments.token_file, {} if token is not None else dict(os.environ))
         if arguments.multipart_threshold > MAX_SINGLE_PUT:
             raise UsageError("--multipart-threshold is at most 5GiB: S3 takes no larger single PUT")
     except UsageError as error:

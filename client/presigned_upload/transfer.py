@@ -56,7 +56,7 @@ PUT_TIMEOUT = (10.0, 60.0)
 # How long a stopping run waits for the parts in flight to give up before it leaves them.
 STOP_GRACE = 0.5
 # Bytes read (and hashed) at a time.
-BLOCK = MiB
+BLOCK = 256 * 1024
 # S3 error codes of a 400 that may go away when the same URL is tried again...
 RETRY_S3_CODES = frozenset({"RequestTimeout", "RequestTimeoutException"})
 # ...and those that a freshly signed URL may cure (the signing session ended before the URL did).

@@ -421,7 +421,7 @@ def test_bytes_are_streamed_from_the_file_not_held_in_memory(
     finally:
         tracemalloc.stop()
     assert double.stored(result.key) == file.read_bytes()
-    assert peak < 6 * MiB, f"{peak / MiB:.1f} MiB at the peak for a {size // MiB} MiB file"
+    assert peak < 4 * MiB, f"{peak / MiB:.1f} MiB at the peak for a {size // MiB} MiB file"
 
 
 # Ctrl-C: answered within 2 s, whatever the sockets do.
