@@ -226,7 +226,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _exit_at_once(signum: int, frame: FrameType | None) -> NoReturn:
-    os.write(sys.stderr.fileno(), b"\npresigned-upload: interrupted again; exiting at once\n")
+    os.write(2, b"\npresigned-upload: interrupted again; exiting at once\n")  # no Python I/O in a handler that exits
     os._exit(INTERRUPTED)
 
 
