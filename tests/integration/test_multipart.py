@@ -74,6 +74,23 @@ def put_part(part: dict[str, Any], data: bytes) -> str:
     return str(response.headers["ETag"])
 
 
+def record(file: Path, created: dict[str, Any], directory: Path) -> None:
+    """Save the resume state of the upload ``created`` for ``file``, as the client does."""
+    resume_state.save(
+        resume_state.ResumeState(
+            file=str(file.resolve()),
+            size=file.stat().st_size,
+            mtime_ns=file.stat().st_mtime_ns,
+            key=created["key"],
+            upload_id=created["upload_id"],
+            part_size=created["part_size"],
+            content_type="application/octet-stream",
+            checksums=created["checksums"],
+        ),
+        directory,
+    )
+
+
 def test_resume_sends_only_the_missing_parts(
     big_file: Path, api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
 ) -> None:
@@ -83,18 +100,7 @@ def test_resume_sends_only_the_missing_parts(
     for part in created["parts"][:2]:  # two parts go up, then the "client" stops
         number = part["part_number"]
         put_part(part, data[(number - 1) * 5 * MiB : number * 5 * MiB])
-    resume_state.save(
-        resume_state.ResumeState(
-            file=str(big_file.resolve()),
-            size=len(data),
-            mtime_ns=big_file.stat().st_mtime_ns,
-            key=created["key"],
-            upload_id=created["upload_id"],
-            part_size=5 * MiB,
-            content_type="application/octet-stream",
-        ),
-        tmp_path,
-    )
+    record(big_file, created, tmp_path)
 
     result = upload_file(big_file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
 
@@ -121,19 +127,7 @@ def test_resume_sends_again_a_part_whose_bytes_changed(
         put_part(part, chunk)
     listed = api.list_parts(created["upload_id"], created["key"])
     assert [part.get("sha256") for part in listed] == digests
-    resume_state.save(
-        resume_state.ResumeState(
-            file=str(file.resolve()),
-            size=len(data),
-            mtime_ns=file.stat().st_mtime_ns,
-            key=created["key"],
-            upload_id=created["upload_id"],
-            part_size=5 * MiB,
-            content_type="application/octet-stream",
-            checksums=True,
-        ),
-        tmp_path,
-    )
+    record(file, created, tmp_path)
     stat = file.stat()
     data[7] ^= 0xFF  # part 1 changes...
     file.write_bytes(data)
