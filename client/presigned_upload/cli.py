@@ -1,6 +1,7 @@
 """`presigned-upload upload FILE --api URL`: upload a file, print its key, exit 0 (or say why not).
 
-The ID token comes from $PRESIGNED_UPLOAD_TOKEN or --token-file, never from the command line.
+The ID token comes from $PRESIGNED_UPLOAD_TOKEN, --token-file or --token-command (run again when
+the API answers 401), never from the command line.
 """
 
 from __future__ import annotations
@@ -9,22 +10,29 @@ import argparse
 import ipaddress
 import os
 import shlex
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from presigned_upload import __version__
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.credentials import TokenCommand, TokenCommandFailed
 from presigned_upload.redact import scrub
+from presigned_upload.retry import Backoff
 from presigned_upload.transfer import Confirm, MiB, UploadFailed, UploadOptions, upload_file
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 USAGE = 2
 TOKEN_VARIABLE = "PRESIGNED_UPLOAD_TOKEN"  # noqa: S105 (the name of the variable, not a token)
+MAX_SINGLE_PUT = 5 * 1024 * MiB  # S3 takes no larger single PUT
 
 
 class UsageError(Exception):
@@ -71,11 +79,24 @@ def _size(text: str) -> int:
     return int(text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors never repeat an argument's value (it may be an API key)."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            options = [word.partition("=")[0] for word in message.removeprefix(prefix).split() if word.startswith("-")]
+            message = prefix + " ".join([*options, "(values not shown)"])
+        super().error(message)
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="presigned-upload", description=__doc__)
+    # No abbreviations: `--hea` is not taken for `--header`, whose value resume_command hides
+    # only under the option's own spelling.
+    main = _Parser(prog="presigned-upload", description=__doc__, allow_abbrev=False)
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main.add_subparsers(dest="command", required=True)
-    upload = commands.add_parser("upload", help="upload a file and print its key")
+    upload = commands.add_parser("upload", help="upload a file and print its key", allow_abbrev=False)
     upload.add_argument("file", type=Path)
     upload.add_argument("--api", required=True, help="the API's URL with its stage, e.g. https://…/v1")
     upload.add_argument("--content-type", help="default: guessed from the file name")
@@ -89,17 +110,24 @@ def parser() -> argparse.ArgumentParser:
     upload.add_argument(
         "--state-dir", type=Path, default=Path(".presigned-upload"), help="where --resume state is kept"
     )
-    upload.add_argument(
+    token = upload.add_mutually_exclusive_group()
+    token.add_argument(
         "--token-file",
         type=Path,
         help=f"a file holding the ID token (default: ${TOKEN_VARIABLE}; never on the command line)",
+    )
+    token.add_argument(
+        "--token-command",
+        metavar="CMD",
+        help="a command that prints the ID token, run again when the API answers 401 (for uploads "
+        "that outlive a token; in place of --token-file or $" + TOKEN_VARIABLE + ")",
     )
     upload.add_argument(
         "--header",
         action="append",
         default=[],
         metavar="NAME:VALUE",
-        help=f"extra API header such as x-api-key (not Authorization: use ${TOKEN_VARIABLE} or --token-file)",
+        help="extra API header such as x-api-key (not Authorization: use the token options)",
     )
     upload.add_argument("--quiet", action="store_true", help="no progress bar")
     upload.add_argument(
@@ -197,47 +225,95 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _exit_at_once(signum: int, frame: FrameType | None) -> NoReturn:
+    os.write(2, b"\npresigned-upload: interrupted again; exiting at once\n")  # no Python I/O in a handler that exits
+    os._exit(INTERRUPTED)
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> NoReturn:
+    signal.signal(signal.SIGINT, _exit_at_once)
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _ctrl_c() -> Iterator[None]:
+    """The first Ctrl-C stops the run (KeyboardInterrupt: the parts in flight give up, the resume
+    hint is printed); a second one exits at once, whatever is still running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, _interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     arguments = parser().parse_args(argv)
     try:
         check_api_url(arguments.api)
-        headers = api_headers(arguments.header, arguments.token_file, dict(os.environ))
+        token = _token_command(arguments.token_command)
+        # With --token-command, the token in the environment is not sent.
+        headers = api_headers(arguments.header, arguments.token_file, {} if token is not None else dict(os.environ))
+        if arguments.multipart_threshold > MAX_SINGLE_PUT:
+            raise UsageError("--multipart-threshold is at most 5GiB: S3 takes no larger single PUT")
     except UsageError as error:
         print(f"presigned-upload: {error}", file=sys.stderr)
         return USAGE
     if not arguments.file.is_file():
         print(f"presigned-upload: {arguments.file} is not a file", file=sys.stderr)
         return USAGE
+    retries = max(0, arguments.retries)
     options = UploadOptions(
         multipart_threshold=arguments.multipart_threshold,
         part_size=arguments.part_size,
         concurrency=max(1, arguments.concurrency),
-        retries=max(0, arguments.retries),
+        retries=retries,
         resume=arguments.resume,
         state_dir=arguments.state_dir,
         content_type=arguments.content_type,
         confirm_resend=_confirm(arguments.yes),
     )
+    api = UploadApiClient(
+        arguments.api, headers=headers, token=token, retries=retries, backoff=Backoff(options.backoff_seconds)
+    )
     bar = ProgressBar(arguments.file.stat().st_size, sys.stderr, enabled=not arguments.quiet)
-    try:
-        result = upload_file(arguments.file, UploadApiClient(arguments.api, headers=headers), options, bar)
-    except (UploadFailed, ApiError) as error:
-        bar.finish()
-        print(f"presigned-upload: upload failed: {scrub(str(error))}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        bar.finish()
-        if resume_state.load(arguments.file, arguments.state_dir) is not None:
-            print(f"presigned-upload: interrupted; to send only the rest, run: {resume_command(argv)}", file=sys.stderr)
-        else:
-            print(
-                "presigned-upload: interrupted before anything was stored; run the same command again", file=sys.stderr
-            )
-        return INTERRUPTED
+    with _ctrl_c():
+        try:
+            result = upload_file(arguments.file, api, options, bar)
+        except (UploadFailed, ApiError, TokenCommandFailed) as error:
+            bar.finish()
+            print(f"presigned-upload: upload failed: {scrub(str(error))}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            bar.finish()
+            print(f"presigned-upload: interrupted{_after_interrupt(arguments, argv)}", file=sys.stderr)
+            return INTERRUPTED
     bar.finish()
     print(result.key)
     return 0
+
+
+def _token_command(command: str | None) -> TokenCommand | None:
+    if command is None:
+        return None
+    try:
+        return TokenCommand(command)
+    except ValueError as error:
+        raise UsageError(f"--token-command cannot be read: {error}") from None
+
+
+def _after_interrupt(arguments: argparse.Namespace, argv: list[str]) -> str:
+    """What to do after a Ctrl-C: resume when a multipart upload was recorded, else run again."""
+    try:
+        recorded = resume_state.load(arguments.file, arguments.state_dir) is not None
+    except resume_state.Unreadable:
+        recorded = False
+    if recorded:
+        return f"; to send only the rest, run: {resume_command(argv)}"
+    return " before anything was stored; run the same command again"
 
 
 if __name__ == "__main__":

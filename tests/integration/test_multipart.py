@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from pathlib import Path
@@ -73,6 +74,23 @@ def put_part(part: dict[str, Any], data: bytes) -> str:
     return str(response.headers["ETag"])
 
 
+def record(file: Path, created: dict[str, Any], directory: Path) -> None:
+    """Save the resume state of the upload ``created`` for ``file``, as the client does."""
+    resume_state.save(
+        resume_state.ResumeState(
+            file=str(file.resolve()),
+            size=file.stat().st_size,
+            mtime_ns=file.stat().st_mtime_ns,
+            key=created["key"],
+            upload_id=created["upload_id"],
+            part_size=created["part_size"],
+            content_type="application/octet-stream",
+            checksums=created["checksums"],
+        ),
+        directory,
+    )
+
+
 def test_resume_sends_only_the_missing_parts(
     big_file: Path, api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
 ) -> None:
@@ -82,18 +100,7 @@ def test_resume_sends_only_the_missing_parts(
     for part in created["parts"][:2]:  # two parts go up, then the "client" stops
         number = part["part_number"]
         put_part(part, data[(number - 1) * 5 * MiB : number * 5 * MiB])
-    resume_state.save(
-        resume_state.ResumeState(
-            file=str(big_file.resolve()),
-            size=len(data),
-            mtime_ns=big_file.stat().st_mtime_ns,
-            key=created["key"],
-            upload_id=created["upload_id"],
-            part_size=5 * MiB,
-            content_type="application/octet-stream",
-        ),
-        tmp_path,
-    )
+    record(big_file, created, tmp_path)
 
     result = upload_file(big_file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
 
@@ -102,6 +109,34 @@ def test_resume_sends_only_the_missing_parts(
     assert result.key == created["key"]
     assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
     assert resume_state.load(big_file, tmp_path) is None
+
+
+def test_resume_sends_again_a_part_whose_bytes_changed(
+    api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
+) -> None:
+    # The client binds each part's SHA-256; S3 lists it, and a part the file no longer holds
+    # (rewritten with its size and mtime kept) is sent again rather than assembled.
+    file = tmp_path / "changing.bin"
+    data = bytearray(os.urandom(11 * MiB))
+    file.write_bytes(data)
+    api = UploadApiClient(api_url, headers=auth)
+    created = api.create_multipart("application/octet-stream", len(data), file.name, 5 * MiB, checksums=True)
+    chunks = [bytes(data[: 5 * MiB]), bytes(data[5 * MiB : 10 * MiB])]
+    digests = [base64.b64encode(hashlib.sha256(chunk).digest()).decode() for chunk in chunks]
+    for part, chunk in zip(api.sign_parts(created["upload_id"], created["key"], [1, 2], digests), chunks, strict=True):
+        put_part(part, chunk)
+    listed = api.list_parts(created["upload_id"], created["key"])
+    assert [part.get("sha256") for part in listed] == digests
+    record(file, created, tmp_path)
+    stat = file.stat()
+    data[7] ^= 0xFF  # part 1 changes...
+    file.write_bytes(data)
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
+
+    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
+
+    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
+    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
 
 
 def test_abort_leaves_no_multipart_upload(api_url: str, auth: dict[str, str], stack: LocalStack) -> None:

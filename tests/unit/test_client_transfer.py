@@ -12,9 +12,10 @@ import pytest
 import requests
 import responses
 
-from presigned_upload import cli
+from presigned_upload import cli, retry
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.retry import Backoff, retry_after
 from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, upload_file
 
 S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
@@ -41,11 +42,15 @@ class FakeApi:
     def create_upload(self, content_type: str, size: int, sha256: str | None, filename: str) -> dict[str, Any]:
         return {"key": "uploads/k.txt", "url": f"{S3}/single", "headers": {"Content-Type": content_type}}
 
-    def create_multipart(self, content_type: str, size: int, filename: str, part_size: int | None) -> dict[str, Any]:
+    def create_multipart(
+        self, content_type: str, size: int, filename: str, part_size: int | None, checksums: bool = False
+    ) -> dict[str, Any]:
         self.created += 1
-        return {"key": "uploads/k.bin", "upload_id": "u1", "part_size": part_size or 5 * MiB}
+        return {"key": "uploads/k.bin", "upload_id": "u1", "part_size": part_size or 5 * MiB, "checksums": checksums}
 
-    def sign_parts(self, upload_id: str, key: str, part_numbers: list[int]) -> list[dict[str, Any]]:
+    def sign_parts(
+        self, upload_id: str, key: str, part_numbers: list[int], sha256s: list[str] | None = None
+    ) -> list[dict[str, Any]]:
         self.signed.append(part_numbers)
         return [{"part_number": n, "url": f"{S3}/part{n}?try={len(self.signed)}", "headers": {}} for n in part_numbers]
 
@@ -183,17 +188,6 @@ def puts_per_part() -> Counter[int]:
     )
 
 
-@responses.activate
-def test_a_completion_answered_504_then_200_succeeds_without_sending_a_part_twice(tmp_path: Path, big: Path) -> None:
-    for number in (1, 2, 3):
-        responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
-    api = FakeApi(complete_answers=[ApiError(504, "http_error", "Endpoint request timed out")])
-    result = upload_file(big, api, options(tmp_path), None)  # type: ignore[arg-type]
-    assert (result.key, result.size, api.completions) == ("uploads/k.bin", 11 * MiB, 2)
-    assert puts_per_part() == {1: 1, 2: 1, 3: 1}
-    assert resume_state.load(big, tmp_path / "state") is None
-
-
 API = "https://api.example.com/v1"
 
 
@@ -209,12 +203,13 @@ def test_a_completion_that_times_out_is_repeated_through_the_real_client(tmp_pat
     complete = f"{API}/uploads/multipart/u1/complete"
     responses.post(complete, body=requests.exceptions.ReadTimeout("read timed out"))
     responses.post(complete, status=503, json={"error": {"code": "upstream_unavailable", "message": "busy"}})
+    responses.post(complete, status=504, json={"message": "Endpoint request timed out"})
     responses.post(complete, json={"key": "uploads/k.bin", "etag": '"f-3"', "size": 11 * MiB})
-    result = upload_file(big, UploadApiClient(API, timeout=1), options(tmp_path), None)
+    result = upload_file(big, UploadApiClient(API, timeout=1, backoff=Backoff(0)), options(tmp_path), None)
     assert (result.key, result.size) == ("uploads/k.bin", 11 * MiB)
     assert puts_per_part() == {1: 1, 2: 1, 3: 1}
     bodies = [json.loads(call.request.body) for call in responses.calls if call.request.url == complete]
-    assert len(bodies) == 3
+    assert len(bodies) == 4
     assert all(body == {"key": "uploads/k.bin", "parts": bodies[0]["parts"], "size": 11 * MiB} for body in bodies)
 
 
@@ -225,7 +220,7 @@ def test_resuming_a_vanished_upload_that_s3_completed_reports_success_without_se
     for number in (1, 2, 3):
         responses.put(part_url(number), headers={"ETag": f'"e{number}"'})
     lost = ApiError(504, "http_error", "Endpoint request timed out")
-    first = FakeApi(complete_answers=[lost, lost, lost])  # every attempt's answer is lost...
+    first = FakeApi(complete_answers=[lost])  # the answer is lost (after the API client's retries)...
     with pytest.raises(UploadFailed, match="--resume"):
         upload_file(big, first, options(tmp_path), None)  # type: ignore[arg-type]
     assert puts_per_part() == {1: 1, 2: 1, 3: 1}
@@ -283,7 +278,7 @@ def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
 
     responses.add_callback(responses.PUT, part_url(2), callback=interrupt)
     api = FakeApi()
-    monkeypatch.setattr(cli, "UploadApiClient", lambda url, headers: api)
+    monkeypatch.setattr(cli, "UploadApiClient", lambda url, **settings: api)
     monkeypatch.chdir(tmp_path)
     argv = [
         "upload", str(big), "--api", API, "--multipart-threshold", "5MiB", "--part-size", "5MiB",
@@ -303,3 +298,38 @@ def test_ctrl_c_stops_cleanly_with_the_command_that_resumes(
     assert api.completions == 0
     assert puts_per_part()[3] == 0
     assert resume_state.load(big, tmp_path / ".presigned-upload") is not None
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = 1_445_412_470.0  # 2015-10-21 07:27:50 UTC
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now) == 10.0
+    assert retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now) == 0.0  # already past
+    assert [retry_after(value, now) for value in (None, "", "soon", "-1", "1.5", "\u0663")] == [None] * 6
+
+
+def test_backoff_is_exponential_with_full_jitter_capped_and_honours_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    draws: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        draws.append((low, high))
+        return high
+
+    monkeypatch.setattr(retry.random, "uniform", uniform)
+    backoff = Backoff(base=0.5, cap=20.0)
+    assert [backoff.delay(attempt) for attempt in range(8)] == [0.5, 1, 2, 4, 8, 16, 20, 20]
+    assert {low for low, _ in draws} == {0.0}  # full jitter: anywhere from no wait to the bound
+    assert backoff.delay(0, asked=3.0) == 3.0  # never sooner than Retry-After asks
+    assert backoff.delay(5, asked=3.0) == 16.0
+    assert backoff.delay(0, asked=retry.MAX_WAIT + 1) is None  # not worth holding the run for
+
+
+def test_a_multipart_threshold_above_s3_s_single_put_limit_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = tmp_path / "a.txt"
+    small.write_text("hello")
+    assert cli.main(["upload", str(small), "--api", API, "--multipart-threshold", "6GiB"]) == 2
+    assert "--multipart-threshold is at most 5GiB" in capsys.readouterr().err

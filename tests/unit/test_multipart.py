@@ -286,6 +286,21 @@ def fake_api(store: FakeStore, **changes: Any) -> UploadApi:
     return UploadApi(make_config(**changes), make_signer(**changes), store)
 
 
+def test_listed_parts_carry_the_sha256_s3_holds() -> None:
+    from tests.unit.test_contract import schema_validator
+
+    digest = base64.b64encode(hashlib.sha256(b"part one").digest()).decode()
+    store = FakeStore(2, 5 * MiB)
+    store.parts = (StoredPart(1, '"etag-1"', 5 * MiB, digest), StoredPart(2, '"etag-2"', MiB))
+    status, listed = call(fake_api(store), "GET", PARTS, "fake-upload", query={"key": planned_key(2)})
+    assert status == 200, listed
+    assert listed["parts"] == [
+        {"part_number": 1, "etag": '"etag-1"', "size": 5 * MiB, "sha256": digest, "crc64nvme": None},
+        {"part_number": 2, "etag": '"etag-2"', "size": MiB, "sha256": None, "crc64nvme": None},  # no checksums
+    ]
+    schema_validator("StoredParts").validate(listed)
+
+
 def test_completing_ten_thousand_parts_fits_in_one_request() -> None:
     store = FakeStore(MAX_PARTS, 5 * MiB)
     status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body=completion(MAX_PARTS))
