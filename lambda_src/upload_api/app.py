@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from upload_api.events import Request
     from upload_api.interfaces import ObjectStore, UploadSigner
     from upload_api.multipart import MultipartUploads
+    from upload_api.signed_requests import SignedRequests
 
     Response = dict[str, Any]
     # An action answers a request whose caller is known: its key prefix comes with it.
@@ -54,6 +55,7 @@ class UploadApi:
         self._signer = signer
         self._store = store
         self._multipart_uploads: MultipartUploads | None = None
+        self._signed_requests: SignedRequests | None = None
         # resource path template -> method -> action; must equal the OpenAPI document (a test checks).
         self._routes: dict[str, dict[str, Action]] = {
             LEGACY_ROUTE: {"GET": self._legacy_upload_url},
@@ -64,6 +66,7 @@ class UploadApi:
             "/uploads/multipart/{upload_id}/parts": {"GET": self._list_parts, "POST": self._sign_parts},
             "/uploads/multipart/{upload_id}/complete": {"POST": self._complete_multipart},
             DOWNLOAD_ROUTE: {"GET": self._download},
+            "/signed-requests": {"POST": self._sign_request},
         }
 
     @property
@@ -74,6 +77,15 @@ class UploadApi:
 
             self._multipart_uploads = MultipartUploads(self._config, self._signer, self._store)
         return self._multipart_uploads
+
+    @property
+    def _requests(self) -> SignedRequests:
+        """The signed-requests route's logic, imported and built on its first request."""
+        if self._signed_requests is None:
+            from upload_api.signed_requests import SignedRequests
+
+            self._signed_requests = SignedRequests(self._config, self._signer)
+        return self._signed_requests
 
     @property
     def routes(self) -> dict[str, tuple[str, ...]]:
@@ -198,6 +210,12 @@ class UploadApi:
         self._multipart.abort(request.path_parameter("upload_id"), request.query.get("key"), prefix)
         logger.info("multipart upload aborted")
         return empty_response(204, {})
+
+    def _sign_request(self, request: Request, prefix: str) -> Response:
+        body = request.json_object()
+        signed = self._requests.sign(body, prefix)
+        logger.info("S3 request signed", extra={"operation": body.get("operation"), "key": signed.get("key")})
+        return json_response(201, signed)
 
     def _download(self, request: Request, prefix: str) -> Response:
         from upload_api import downloads  # on the route's first request

@@ -34,6 +34,13 @@ class UploadSigner(Protocol):
         """Sign the PUT of one part of a multipart upload; the signature binds a given checksum and length."""
         ...
 
+    def sign_request(
+        self, method: str, key: str, params: list[tuple[str, str]], headers: dict[str, str]
+    ) -> SignedRequest:
+        """Sign any other S3 request on ``key`` (its query ``params`` and the ``headers`` it must
+        send), for the upload URLs' lifetime: a client that drives S3 itself sends it."""
+        ...
+
     def sign_get(
         self,
         key: str,

@@ -18,6 +18,7 @@ import re
 from upload_api import keys, validation
 from upload_api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from upload_api.responses import iso8601
+from upload_api.s3_store import KeyTaken
 
 # Type-only imports: typing stays out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from upload_api.config import Config
     from upload_api.interfaces import ObjectStore, UploadSigner
+    from upload_api.s3_store import StoredPart
     from upload_api.signer import SignedRequest
 
 MiB = 1024 * 1024
@@ -97,6 +99,43 @@ def plan_parts(size: int, asked_part_size: int | None = None) -> PartPlan:
     return PartPlan(part_size=part_size, part_count=max(1, _ceil_div(size, part_size)), size=size)
 
 
+class CreateRequest:
+    """A validated multipart create: what to store, how it is cut, and its checksum."""
+
+    __slots__ = ("algorithm", "content_type", "crc64nvme", "filename", "plan")
+
+    def __init__(
+        self, content_type: str, filename: str | None, plan: PartPlan, algorithm: str | None, crc64nvme: str | None
+    ) -> None:
+        self.content_type = content_type
+        self.filename = filename
+        self.plan = plan
+        self.algorithm = algorithm  # None, "SHA256" (each part's) or "CRC64NVME" (the whole file's)
+        self.crc64nvme = crc64nvme
+
+
+def parse_create(body: dict[str, Any], config: Config) -> CreateRequest:
+    """Validate a multipart create (``POST /uploads/multipart``, or its signed request)."""
+    validation.only_fields(body, _CREATE_FIELDS)
+    content_type = validation.parse_content_type(body.get("content_type"))
+    size = validation.parse_size(body.get("size"), config.multipart_max_size_bytes)
+    validation.require_allowed_type(content_type, config)
+    filename = validation.parse_filename(body.get("filename"))
+    checksums = body.get("checksums", False)
+    if not isinstance(checksums, bool):
+        raise BadRequest("checksums must be true or false")
+    crc64nvme = body.get("crc64nvme")
+    if crc64nvme is not None:
+        crc64nvme = validation.parse_crc64nvme(crc64nvme)
+        if checksums:
+            raise BadRequest("give checksums (SHA-256 per part) or crc64nvme (the whole file), not both")
+    algorithm = "SHA256" if checksums else "CRC64NVME" if crc64nvme is not None else None
+    asked = body.get("part_size")
+    if asked is not None and (isinstance(asked, bool) or not isinstance(asked, int)):
+        raise BadRequest("part_size must be a whole number of bytes")
+    return CreateRequest(content_type, filename, plan_parts(size, asked), algorithm, crc64nvme)
+
+
 class MultipartUploads:
     """The multipart routes' logic over a signer and S3's record of the uploads."""
 
@@ -107,27 +146,10 @@ class MultipartUploads:
 
     def create(self, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart``: start an upload under ``prefix`` and sign its first page."""
-        validation.only_fields(body, _CREATE_FIELDS)
-        content_type = validation.parse_content_type(body.get("content_type"))
-        size = validation.parse_size(body.get("size"), self._config.multipart_max_size_bytes)
-        validation.require_allowed_type(content_type, self._config)
-        filename = validation.parse_filename(body.get("filename"))
-        checksums = body.get("checksums", False)
-        if not isinstance(checksums, bool):
-            raise BadRequest("checksums must be true or false")
-        crc64nvme = body.get("crc64nvme")
-        if crc64nvme is not None:
-            crc64nvme = validation.parse_crc64nvme(crc64nvme)
-            if checksums:
-                raise BadRequest("give checksums (SHA-256 per part) or crc64nvme (the whole file), not both")
-        algorithm = "SHA256" if checksums else "CRC64NVME" if crc64nvme is not None else None
-        asked = body.get("part_size")
-        if asked is not None and (isinstance(asked, bool) or not isinstance(asked, int)):
-            raise BadRequest("part_size must be a whole number of bytes")
-        plan = plan_parts(size, asked)
-
-        key, _ = keys.new_key(prefix, filename, plan.key_suffix())
-        upload_id = self._store.create(key, content_type, algorithm)
+        asked = parse_create(body, self._config)
+        plan, algorithm = asked.plan, asked.algorithm
+        key, _ = keys.new_key(prefix, asked.filename, plan.key_suffix())
+        upload_id = self._store.create(key, asked.content_type, algorithm)
         # With checksums each URL binds its part's checksum, which only the client knows: it asks
         # for URLs page by page with them.
         first_page = [] if algorithm else list(range(1, min(plan.part_count, PAGE_SIZE) + 1))
@@ -141,8 +163,8 @@ class MultipartUploads:
             "upload_id": upload_id,
             "part_size": plan.part_size,
             "part_count": plan.part_count,
-            "checksums": checksums,
-            "crc64nvme": crc64nvme,
+            "checksums": algorithm == "SHA256",
+            "crc64nvme": asked.crc64nvme,
             "parts": [_part_url(number, request) for number, request in signed],
             "next_part": next_part,
             "expires_at": iso8601(signed[0][1].expires_at) if signed else None,
@@ -150,31 +172,11 @@ class MultipartUploads:
 
     def sign_parts(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/parts``: sign a page of part URLs (no call to S3)."""
-        validation.only_fields(body, _SIGN_FIELDS)
-        key = _our_key(body.get("key"), upload_id, prefix)
-        plan = _plan(key)
-        numbers = _part_numbers(body.get("part_numbers"))
-        beyond = [number for number in numbers if number > plan.part_count]
-        if beyond:
-            raise BadRequest(f"part(s) {_numbers(beyond)} are beyond this upload's {plan.part_count} parts")
-        validation.one_checksum(body, "sha256s", "crc64nvmes")
-        sha256s = _checksums(body.get("sha256s"), len(numbers), "sha256s", validation.parse_sha256)
-        crc64nvmes = _checksums(body.get("crc64nvmes"), len(numbers), "crc64nvmes", validation.parse_crc64nvme)
-        # No call to S3: signing is local. The key is the caller's (its prefix was checked above),
-        # and each URL binds the upload id, so a URL for an upload that does not exist, or that
-        # belongs to another key, is refused by S3 itself (404 NoSuchUpload) and stores nothing.
-        signed = [
-            (number, self._signer.sign_part(key, upload_id, number, sha256, plan.part_length(number), crc64nvme))
-            for number, sha256, crc64nvme in zip(numbers, sha256s, crc64nvmes, strict=True)
-        ]
-        return {
-            "parts": [_part_url(number, request) for number, request in signed],
-            "expires_at": iso8601(signed[0][1].expires_at),
-        }
+        return sign_page(self._signer, upload_id, body, prefix)
 
     def list_parts(self, upload_id: str, key: Any, prefix: str) -> dict[str, Any]:
         """``GET /uploads/multipart/{upload_id}/parts?key=``: what S3 holds, to resume from."""
-        checked_key = _our_key(key, upload_id, prefix)
+        checked_key = our_key(key, upload_id, prefix)
         stored = self._store.describe(checked_key, upload_id)
         return {
             "key": checked_key,
@@ -194,13 +196,20 @@ class MultipartUploads:
     def complete(self, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
         """``POST /uploads/multipart/{upload_id}/complete``: assemble the parts into the object.
 
+        ``parts`` (each part's ETag) is optional: without it the parts are S3's own list, so a
+        browser whose bucket CORS hides ``ETag`` completes all the same. The completion binds
+        ``If-None-Match: *``: it never writes over an object.
+
         Idempotent: repeated after S3 assembled the object (the first answer lost to a timeout),
         it answers as the first did, from the stored object of the size the key's plan announced.
         """
         validation.only_fields(body, _COMPLETE_FIELDS)
-        key = _our_key(body.get("key"), upload_id, prefix)
-        announced = _plan(key).size
-        given = _completion_parts(body.get("parts"))
+        key = our_key(body.get("key"), upload_id, prefix)
+        plan = _plan(key)
+        announced = plan.size
+        given = None if body.get("parts") is None else _completion_parts(body["parts"])
+        # Without the client's list, a completed object has the plan's parts (each URL bound its length).
+        part_count = plan.part_count if given is None else len(given)
         maximum = self._config.multipart_max_size_bytes
         if body.get("size") is not None and validation.parse_size(body["size"], maximum) != announced:
             raise BadRequest(f"size {body['size']} is not the {announced} bytes this upload announced")
@@ -209,9 +218,11 @@ class MultipartUploads:
         try:
             upload = self._store.describe(key, upload_id)
         except NotFound:
-            return self._already_completed(key, len(given), announced, crc64nvme)
+            return self._already_completed(key, part_count, announced, crc64nvme)
         _require_whole_file_checksum(upload.checksum_algorithm, crc64nvme)
         stored = {part.part_number: part for part in upload.parts}
+        if given is None:
+            given = _held_parts(stored, plan)
         for number, etag in given.items():
             held = stored.get(number)
             if held is None:
@@ -236,8 +247,9 @@ class MultipartUploads:
             raise BadRequest(f"the parts add up to {size} bytes, not the {announced} announced")
         try:
             completed = self._store.complete(key, upload_id, parts, crc64nvme)
-        except NotFound:
-            # Another call completed this very upload between our ListParts and now.
+        except (NotFound, KeyTaken):
+            # Another call completed this very upload between our ListParts and now (or, with
+            # If-None-Match, an object is at the key: it is this upload's, or a conflict).
             return self._already_completed(key, len(parts), size, crc64nvme)
         return {"key": key, "etag": completed.etag, "size": size, "crc64nvme": completed.crc64nvme_base64}
 
@@ -261,7 +273,33 @@ class MultipartUploads:
 
     def abort(self, upload_id: str, key: Any, prefix: str) -> None:
         """``DELETE /uploads/multipart/{upload_id}?key=``: abort and free the parts."""
-        self._store.abort(_our_key(key, upload_id, prefix), upload_id)
+        self._store.abort(our_key(key, upload_id, prefix), upload_id)
+
+
+def sign_page(signer: UploadSigner, upload_id: str, body: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A page of part URLs of the caller's upload ``upload_id`` (no call to S3): each binds its
+    part's planned length, and its checksum when given; no part beyond the plan is signed."""
+    validation.only_fields(body, _SIGN_FIELDS)
+    key = our_key(body.get("key"), upload_id, prefix)
+    plan = _plan(key)
+    numbers = _part_numbers(body.get("part_numbers"))
+    beyond = [number for number in numbers if number > plan.part_count]
+    if beyond:
+        raise BadRequest(f"part(s) {_numbers(beyond)} are beyond this upload's {plan.part_count} parts")
+    validation.one_checksum(body, "sha256s", "crc64nvmes")
+    sha256s = _checksums(body.get("sha256s"), len(numbers), "sha256s", validation.parse_sha256)
+    crc64nvmes = _checksums(body.get("crc64nvmes"), len(numbers), "crc64nvmes", validation.parse_crc64nvme)
+    # No call to S3: signing is local. The key is the caller's (its prefix was checked above),
+    # and each URL binds the upload id, so a URL for an upload that does not exist, or that
+    # belongs to another key, is refused by S3 itself (404 NoSuchUpload) and stores nothing.
+    signed = [
+        (number, signer.sign_part(key, upload_id, number, sha256, plan.part_length(number), crc64nvme))
+        for number, sha256, crc64nvme in zip(numbers, sha256s, crc64nvmes, strict=True)
+    ]
+    return {
+        "parts": [_part_url(number, request) for number, request in signed],
+        "expires_at": iso8601(signed[0][1].expires_at),
+    }
 
 
 def _ceil_div(dividend: int, divisor: int) -> int:
@@ -277,7 +315,7 @@ def _plan(key: str) -> PartPlan:
     return plan
 
 
-def _our_key(key: Any, upload_id: str, prefix: str) -> str:
+def our_key(key: Any, upload_id: str, prefix: str) -> str:
     """The key when this service made it under the caller's ``prefix``; otherwise 404 (not 403:
     nothing reveals whether someone else's upload exists)."""
     if key is None:
@@ -318,6 +356,14 @@ def _checksums(value: Any, count: int, name: str, parse: Callable[[Any, str], st
     if not isinstance(value, list) or len(value) != count:
         raise BadRequest(f"{name} must list one checksum per part number, in their order")
     return [parse(item, name) for item in value]
+
+
+def _held_parts(stored: dict[int, StoredPart], plan: PartPlan) -> dict[int, str]:
+    """The parts S3 holds as a completion's list: every part of the plan, with S3's ETags."""
+    missing = sorted(set(range(1, plan.part_count + 1)) - set(stored))
+    if missing:
+        raise BadRequest(f"S3 does not hold part(s) {_numbers(missing)} yet: upload them before completing")
+    return {number: part.etag for number, part in stored.items()}
 
 
 def _require_whole_file_checksum(algorithm: str | None, crc64nvme: str | None) -> None:

@@ -9,7 +9,7 @@ the logic does not expect are 502. None of them is a 500.
 
 from __future__ import annotations
 
-from upload_api.errors import ApiError, BadRequest, NotFound, UpstreamFailed, UpstreamUnavailable
+from upload_api.errors import ApiError, BadRequest, Conflict, NotFound, UpstreamFailed, UpstreamUnavailable
 from upload_api.log import get_logger
 
 # Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
@@ -38,8 +38,12 @@ _REJECTED_COMPLETION = {
 _NO_SUCH_OBJECT = {"NoSuchKey", "NotFound", "404"}
 # S3's answers for an upload id that does not exist (any more) for the key.
 _NO_SUCH_UPLOAD = {"NoSuchUpload", "NoSuchKey", "404"}
-# Answers that say "not now": retrying later is likely to work.
+# A completion's If-None-Match found an object at the key: S3 wrote nothing.
+_KEY_TAKEN = {"PreconditionFailed"}
+# Answers that say "not now": retrying later is likely to work (ConditionalRequestConflict: another
+# conditional write to the key is in flight).
 _TRANSIENT = {
+    "ConditionalRequestConflict",
     "SlowDown",
     "Throttling",
     "ThrottlingException",
@@ -86,6 +90,11 @@ class StoredPart:
         self.size = size
         self.sha256_base64 = sha256_base64
         self.crc64nvme_base64 = crc64nvme_base64
+
+
+class KeyTaken(Conflict):
+    """A completion found an object already stored at its key (If-None-Match): nothing was
+    written. The multipart logic tells a repeated completion from a real conflict."""
 
 
 class StoredUpload:
@@ -180,9 +189,18 @@ class Boto3ObjectStore:
         whole: dict[str, Any] = {}
         if crc64nvme_base64 is not None:
             whole = {"ChecksumCRC64NVME": crc64nvme_base64, "ChecksumType": "FULL_OBJECT"}
-        with _S3Call("CompleteMultipartUpload", not_found=_NO_SUCH_UPLOAD, rejected=_REJECTED_COMPLETION):
+        # If-None-Match: never onto an existing object, and (with the bucket policy that requires
+        # it) never an unconditional write.
+        with _S3Call(
+            "CompleteMultipartUpload", not_found=_NO_SUCH_UPLOAD, rejected=_REJECTED_COMPLETION, taken=_KEY_TAKEN
+        ):
             response = self._client.complete_multipart_upload(
-                Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}, **whole
+                Bucket=self._bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": completed},
+                IfNoneMatch="*",
+                **whole,
             )
         # S3 leaves the checksum out of its answer for an SSE-KMS object; it checked the one given.
         stored_crc = response.get("ChecksumCRC64NVME") or crc64nvme_base64
@@ -230,7 +248,7 @@ class _S3Call:
     of a cold start that never calls S3.)
     """
 
-    __slots__ = ("missing", "not_found", "operation", "rejected")
+    __slots__ = ("missing", "not_found", "operation", "rejected", "taken")
 
     def __init__(
         self,
@@ -238,11 +256,13 @@ class _S3Call:
         *,
         not_found: Collection[str] = (),
         rejected: Collection[str] = (),
+        taken: Collection[str] = (),
         missing: str = "no such upload for this key",
     ) -> None:
         self.operation = operation
         self.not_found = not_found
         self.rejected = rejected
+        self.taken = taken
         self.missing = missing
 
     def __enter__(self) -> None:
@@ -257,6 +277,8 @@ class _S3Call:
 
         operation = self.operation
         if isinstance(error, ClientError):
+            if _code(error) in self.taken:
+                raise KeyTaken("an object is already stored at this key") from None
             raise _client_error(operation, error, self.not_found, self.rejected, self.missing) from None
         if isinstance(error, (BotoConnectionError, HTTPClientError)):
             # Timeouts (connect or read), refused or dropped connections, after botocore's retries.
@@ -270,6 +292,10 @@ class _S3Call:
             )
             raise UpstreamFailed(f"the storage service could not be called for {operation}") from None
         # Anything else (an API error raised inside) goes on as it is.
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _client_error(

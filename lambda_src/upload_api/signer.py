@@ -287,6 +287,11 @@ class SigV4UploadSigner:
             self._download_expiry_seconds,
         )
 
+    def sign_request(
+        self, method: str, key: str, params: list[tuple[str, str]], headers: dict[str, str]
+    ) -> SignedRequest:
+        return self._presign(method, key, params, headers, self._expiry_seconds)
+
     def sign_post(self, key: str, constraints: PostConstraints) -> SignedPost:
         fields, conditions = post_form(constraints)
         now, credentials, derived_key = self._signing_now()

@@ -56,6 +56,7 @@ ROUTE_ERRORS: dict[tuple[str, str], set[int]] = {
     ("/uploads/multipart/{upload_id}/parts", "GET"): EVERY_ROUTE | {404, 502, 503},
     ("/uploads/multipart/{upload_id}/complete", "POST"): EVERY_ROUTE | {404, 409, 413, 502, 503},
     ("/files/{key+}", "GET"): EVERY_ROUTE | {404, 409, 502, 503},
+    ("/signed-requests", "POST"): EVERY_ROUTE | {404, 413, 415},
 }
 # A preflight: 204, 403 for an origin not allowed, 400 for a method the route lacks; and what any
 # method the route lacks gets.
