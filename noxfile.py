@@ -273,11 +273,18 @@ def large_upload(session: nox.Session) -> None:
     run_stack_tests(session, "tests/large")
 
 
-@nox.session(default=False)
+@nox.session(default=False, python=runtime_python(LAMBDA_PYTHONS[-1]))
 def bench(session: nox.Session) -> None:
-    """Benchmarks: signers side by side, the local gateway, part URLs, the client's throughput."""
-    prepare_local_stack(session, "pytest-benchmark")
+    """Benchmarks: cold starts as Lambda runs them, signers side by side, the local gateway, the client."""
+    # On the Python of the function's default runtime, with the runtime interface client the
+    # managed runtimes run (tests/bench/cold_start.py imports what its bootstrap imports).
+    prepare_local_stack(session, "pytest-benchmark", "awslambdaric")
     install(session, ".")
+    # The SDK as pip installs it and as Lambda's runtime ships it: compiled to bytecode. uv
+    # installs none, and these machines set PYTHONDONTWRITEBYTECODE: without this, every cold
+    # start of the seed would compile boto3 and botocore, which no Lambda does.
+    site_packages = session.run("python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", silent=True)
+    session.run("python", "-m", "compileall", "-q", "-j0", str(site_packages).strip(), silent=True)
     session.run(
         "pytest",
         *PYTEST_STRICT,
