@@ -188,7 +188,6 @@ NOT_ON_THE_COLD_PATH = {
     "urllib",
     "datetime",
     "base64",
-    "contextlib",
     "hashlib",
     "hmac",
     "_hashlib",
