@@ -106,6 +106,7 @@ class ColdStart:
         self.then = median([run["then"] for run in runs])
         self.then_cpu = median([run["then_cpu"] for run in runs])
         self.peak_kib = median([run["peak_kib"] for run in runs])
+        self.warm = median([run["warm"] for run in runs])
         self.whole = median(whole)
 
 
@@ -119,19 +120,26 @@ WARM_CALLS: dict[tuple[str, str], float] = {}
 def _cold_table(write: Any) -> None:
     seed = COLD.get("seed")
     write(
-        f"{'':46}{'in-process':>11}{'of which':>10}{'CPU':>9}{'peak RSS':>10}{'process':>9}"
-        f"{'seed/this':>11}{'CPU':>7}{'n':>4}"
+        f"{'':46}{'in-process':>11}{'of which':>10}{'CPU':>9}{'peak RSS':>10}{'launch to':>11}"
+        f"{'seed/this':>11}{'CPU':>7}{'warm':>9}{'n':>4}"
     )
-    write(f"{'':46}{'cold':>11}{'import':>10}{'':>9}{'VmHWM':>10}{'wall':>9}{'in-process':>11}{'':>7}{'':>4}")
+    write(
+        f"{'':46}{'cold':>11}{'import':>10}{'':>9}{'VmHWM':>10}{'1st answer':>11}"
+        f"{'in-process':>11}{'':>7}{'p50':>9}{'':>4}"
+    )
     for name, variant in COLD.items():
         compared = seed is not None and name != "runtime"  # the runtime alone has no cold start of its own
         ratio = f"{seed.in_process / variant.in_process:.1f}x" if compared else "-"
         cpu_ratio = f"{seed.cpu / variant.cpu:.1f}x" if compared else "-"
         write(
             f"{variant.label:46}{variant.in_process * 1e3:>8.1f} ms{variant.init * 1e3:>7.1f} ms"
-            f"{variant.cpu * 1e3:>6.1f} ms{variant.peak_kib / 1024:>6.1f} MiB{variant.whole * 1e3:>6.0f} ms"
-            f"{ratio:>11}{cpu_ratio:>7}{variant.rounds:>4}"
+            f"{variant.cpu * 1e3:>6.1f} ms{variant.peak_kib / 1024:>6.1f} MiB{variant.whole * 1e3:>8.0f} ms"
+            f"{ratio:>11}{cpu_ratio:>7}{_warm(variant):>9}{variant.rounds:>4}"
         )
+
+
+def _warm(variant: ColdStart) -> str:
+    return f"{variant.warm * 1e6:.0f} µs" if variant.warm else "-"
 
 
 def _added_table(write: Any) -> None:
