@@ -159,16 +159,13 @@ def _warm_calls_table(write: Any) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    write = terminalreporter.write_line
-    if COLD:
-        terminalreporter.section("cold start as Lambda runs it: medians of fresh processes, this run")
-        _cold_table(write)
-    if ADDED:
-        terminalreporter.section("each cold-path replacement: what putting the standard library back adds")
-        _added_table(write)
-    if WARM_CALLS:
-        terminalreporter.section("each cold-path replacement, warm: one call, best of 7 x 2 000")
-        _warm_calls_table(write)
-    if FIGURES:
-        terminalreporter.section("signing: seed vs botocore signer vs our signer")
-        _signing_table(write)
+    tables = (
+        (COLD, "cold start as Lambda runs it: medians of fresh processes, this run", _cold_table),
+        (ADDED, "each cold-path replacement: what putting the standard library back adds", _added_table),
+        (WARM_CALLS, "each cold-path replacement, warm: one call, best of 7 x 2 000", _warm_calls_table),
+        (FIGURES, "signing: seed vs botocore signer vs our signer", _signing_table),
+    )
+    for figures, title, table in tables:
+        if figures:
+            terminalreporter.section(title)
+            table(terminalreporter.write_line)
