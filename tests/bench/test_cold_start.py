@@ -56,7 +56,7 @@ RUNTIME_ENVIRONMENT = {
     "LANG": "en_US.UTF-8",
     "PYTHONDONTWRITEBYTECODE": "1",
 }
-ROUNDS = 15
+ROUNDS = 25
 SDK_ROUNDS = 7  # processes that load boto3 take ten times longer
 SMALL = 1024  # the multipart upload completed and downloaded: one part of 1 KiB
 
