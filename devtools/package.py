@@ -5,8 +5,8 @@ compression, so ``terraform plan`` shows no change after a rebuild of unchanged 
 
 The zip carries, beside each source file, its bytecode for every Lambda runtime the Terraform
 accepts (``__pycache__/<module>.cpython-312.pyc`` and ``.cpython-313.pyc``): Lambda's ``/var/task``
-is read-only, so without them every cold start compiles the package (four fifths of its cold
-start, docs/performance.md). They are compiled by one pinned CPython release per runtime
+is read-only, so without them every cold start compiles the package (three quarters of its cold
+start or more, docs/performance.md). They are compiled by one pinned CPython release per runtime
 (:data:`devtools.pythons.BYTECODE_COMPILERS`) with ``unchecked-hash`` invalidation: no source
 timestamp in them, and the runtime loads them without reading the source again.
 """
