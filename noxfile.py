@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, doc_snippets, provider_lint, s3_emulator
 from devtools import package as packaging
 from devtools import terraform as tf
+from devtools.pythons import LAMBDA_PYTHONS, MissingInterpreter, runtime_python
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
@@ -31,27 +32,6 @@ STACK_PACKAGES = ("pytest", "moto[server]", "boto3", "requests", "pyyaml", "play
 EXAMPLES = {name: TERRAFORM_DIR / "examples" / name for name in ("complete", "ci-backend", "account-bootstrap")}
 
 
-# The Lambda runtimes the unit suite also runs on: the oldest terraform/modules/function allows
-# and its default (its runtime validation and default).
-LAMBDA_PYTHONS = ("3.12", "3.13")
-
-
-def runtime_python(version: str) -> str:
-    """The full path of a Python ``version`` interpreter (pyenv's newest, else one on PATH).
-
-    uv neither finds pyenv's interpreters nor may download one here, so nox gets a path. When
-    there is none, the bare ``python<version>`` makes nox fail with "interpreter not found".
-    """
-    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    found = sorted(
-        root.glob(f"versions/{version}.*/bin/python{version}"),
-        key=lambda path: [int(part) if part.isdigit() else -1 for part in path.parts[-3].split(".")],
-    )
-    if found:
-        return str(found[-1])
-    return shutil.which(f"python{version}") or f"python{version}"
-
-
 def pytest_args(session: nox.Session, *default_paths: str) -> list[str]:
     """``session.posargs``, with ``default_paths`` added unless they name tests themselves.
 
@@ -65,6 +45,14 @@ def pytest_args(session: nox.Session, *default_paths: str) -> list[str]:
 def install(session: nox.Session, *packages: str) -> None:
     """Install ``packages`` at the versions pinned in the lock file."""
     session.install("-c", LOCK_FILE, *packages)
+
+
+def build_package(session: nox.Session) -> packaging.PackageInfo:
+    """Build build/lambda.zip; fail with the reason when a pinned bytecode compiler is missing."""
+    try:
+        return packaging.build(PACKAGE_ZIP)
+    except MissingInterpreter as missing:
+        session.error(str(missing))
 
 
 def run_terraform(session: nox.Session, directory: Path, *args: str) -> None:
@@ -149,7 +137,7 @@ def unit_runtimes(session: nox.Session) -> None:
 @nox.session(python=False)
 def package(session: nox.Session) -> None:
     """Build build/lambda.zip reproducibly and print its sha256 and size."""
-    info = packaging.build(PACKAGE_ZIP)
+    info = build_package(session)
     session.log(f"{info.path.relative_to(REPO_ROOT)}: {info.size} bytes")
     session.log(f"sha256 {info.sha256_hex} (CodeSha256 {info.sha256_base64})")
 
@@ -248,7 +236,7 @@ def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
     require_terraform(session)
     install(session, *STACK_PACKAGES, *extra_packages)
     prepare_s3_emulator(session)
-    info = packaging.build(PACKAGE_ZIP)
+    info = build_package(session)
     session.log(f"{info.path.name} sha256 {info.sha256_hex}")
 
 
@@ -285,11 +273,18 @@ def large_upload(session: nox.Session) -> None:
     run_stack_tests(session, "tests/large")
 
 
-@nox.session(default=False)
+@nox.session(default=False, python=runtime_python(LAMBDA_PYTHONS[-1]))
 def bench(session: nox.Session) -> None:
-    """Benchmarks: signers side by side, the local gateway, part URLs, the client's throughput."""
-    prepare_local_stack(session, "pytest-benchmark")
+    """Benchmarks: cold starts as Lambda runs them, signers side by side, the local gateway, the client."""
+    # On the Python of the function's default runtime, with the runtime interface client the
+    # managed runtimes run (tests/bench/cold_start.py imports what its bootstrap imports).
+    prepare_local_stack(session, "pytest-benchmark", "awslambdaric")
     install(session, ".")
+    # The SDK as pip installs it and as Lambda's runtime ships it: compiled to bytecode. uv
+    # installs none, and these machines set PYTHONDONTWRITEBYTECODE: without this, every cold
+    # start of the seed would compile boto3 and botocore, which no Lambda does.
+    site_packages = session.run("python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", silent=True)
+    session.run("python", "-m", "compileall", "-q", "-j0", str(site_packages).strip(), silent=True)
     session.run(
         "pytest",
         *PYTEST_STRICT,
@@ -304,7 +299,7 @@ def e2e_aws(session: nox.Session) -> None:
     """Deploy the complete example to a real AWS account, check it end to end, destroy it."""
     require_terraform(session)
     install(session, "boto3", "requests", "pyjwt[crypto]", "pycognito", ".")
-    info = packaging.build(PACKAGE_ZIP)
+    info = build_package(session)
     session.log(f"{info.path.name} sha256 {info.sha256_hex}")
     session.run("python", "-m", "devtools.e2e_aws", *session.posargs)
 
@@ -329,7 +324,7 @@ def plan(session: nox.Session) -> None:
     require_terraform(session)
     example = session.posargs[0] if session.posargs else "complete"
     directory = EXAMPLES[example]
-    packaging.build(PACKAGE_ZIP)
+    build_package(session)
     run_terraform(session, directory, "init", "-input=false")
     run_terraform(session, directory, "plan", "-input=false", f"-out={REPO_ROOT / 'build' / f'{example}.tfplan'}")
 

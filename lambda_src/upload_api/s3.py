@@ -10,7 +10,7 @@ endpoint (``AWS_ENDPOINT_URL_S3``, as in the local stack) is honoured by botocor
 
 from __future__ import annotations
 
-import _thread
+import threading
 
 # Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
@@ -53,9 +53,8 @@ class LazyS3Client:
         self._region = region
         self._factory = factory
         self._client: S3Client | None = None
-        # boto3's default session is not thread-safe: one thread builds the client. (_thread, not
-        # threading: the same lock, without threading's import at cold start.)
-        self._lock = _thread.allocate_lock()
+        # boto3's default session is not thread-safe: one thread builds the client.
+        self._lock = threading.Lock()
 
     def __call__(self) -> S3Client:
         if self._client is None:

@@ -1,6 +1,6 @@
 """The S3 calls the API makes beyond signing: create, list parts, complete, abort, look up.
 
-S3's answers become typed API errors here, in one place (:class:`_S3Call`), in words a client
+S3's answers become typed API errors here, in one place (:func:`_s3_call`), in words a client
 can act on: an upload that does not exist is 404, a completion S3 rejects is 400 with S3's
 reason; throttling, timeouts and S3's 5xx are 503 with ``Retry-After``; access denied (the
 function's role lacks a permission: a configuration error, logged as one) and any other answer
@@ -9,13 +9,15 @@ the logic does not expect are 502. None of them is a 500.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from upload_api.errors import ApiError, BadRequest, Conflict, NotFound, UpstreamFailed, UpstreamUnavailable
 from upload_api.log import get_logger
 
 # Type-only imports: typing and collections.abc stay out of a cold start (see upload_api.interfaces).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Iterator
     from typing import Any
 
     from botocore.exceptions import ClientError
@@ -149,14 +151,14 @@ class Boto3ObjectStore:
             params["ChecksumAlgorithm"] = checksum_algorithm
             # SHA-256 is checked part by part (a composite); CRC64NVME over the whole object.
             params["ChecksumType"] = "FULL_OBJECT" if checksum_algorithm == "CRC64NVME" else "COMPOSITE"
-        with _S3Call("CreateMultipartUpload"):
+        with _s3_call("CreateMultipartUpload"):
             return self._client.create_multipart_upload(**params)["UploadId"]
 
     def describe(self, key: str, upload_id: str) -> StoredUpload:
         parts: list[StoredPart] = []
         marker = 0
         while True:
-            with _S3Call("ListParts", not_found=_NO_SUCH_UPLOAD):
+            with _s3_call("ListParts", not_found=_NO_SUCH_UPLOAD):
                 page = self._client.list_parts(
                     Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker, MaxParts=1000
                 )
@@ -191,7 +193,7 @@ class Boto3ObjectStore:
             whole = {"ChecksumCRC64NVME": crc64nvme_base64, "ChecksumType": "FULL_OBJECT"}
         # If-None-Match: never onto an existing object, and (with the bucket policy that requires
         # it) never an unconditional write.
-        with _S3Call(
+        with _s3_call(
             "CompleteMultipartUpload", not_found=_NO_SUCH_UPLOAD, rejected=_REJECTED_COMPLETION, taken=_KEY_TAKEN
         ):
             response = self._client.complete_multipart_upload(
@@ -207,14 +209,14 @@ class Boto3ObjectStore:
         return StoredObject(key, response["ETag"], sum(part.size for part in parts), stored_crc)
 
     def abort(self, key: str, upload_id: str) -> None:
-        with _S3Call("AbortMultipartUpload", not_found=_NO_SUCH_UPLOAD):
+        with _s3_call("AbortMultipartUpload", not_found=_NO_SUCH_UPLOAD):
             self._client.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
 
     def stat(self, key: str) -> StoredObject | None:
         # A listing of exactly this key, not HeadObject: HeadObject needs s3:GetObject (reading
         # every upload) and, without s3:ListBucket, answers a missing key with 403, which cannot
         # be told from a real denial. The role may list only under its prefix (s3:prefix).
-        with _S3Call("ListObjectsV2"):
+        with _s3_call("ListObjectsV2"):
             listed = self._client.list_objects_v2(Bucket=self._bucket, Prefix=key, MaxKeys=1)
         for item in listed.get("Contents", []):
             if item.get("Key") == key:  # a key sorts before every longer key it prefixes
@@ -227,59 +229,45 @@ class Boto3ObjectStore:
     def content_type(self, key: str, version_id: str | None = None) -> str | None:
         # HeadObject only once the listing found the object: the role reads objects only with
         # downloads on (s3:GetObject), and a 404 here is a race with a deletion.
-        with _S3Call("HeadObject", not_found=_NO_SUCH_OBJECT, missing="no such file"):
+        with _s3_call("HeadObject", not_found=_NO_SUCH_OBJECT, missing="no such file"):
             if version_id is None:
                 return self._client.head_object(Bucket=self._bucket, Key=key).get("ContentType")
             return self._client.head_object(Bucket=self._bucket, Key=key, VersionId=version_id).get("ContentType")
 
     def tags(self, key: str) -> ObjectTags:
-        with _S3Call("GetObjectTagging", not_found=_NO_SUCH_OBJECT, missing="no such file"):
+        with _s3_call("GetObjectTagging", not_found=_NO_SUCH_OBJECT, missing="no such file"):
             answer = self._client.get_object_tagging(Bucket=self._bucket, Key=key)
         return ObjectTags({tag["Key"]: tag["Value"] for tag in answer["TagSet"]}, answer.get("VersionId"))
 
 
-class _S3Call:
-    """``with _S3Call("Operation"):`` around one S3 call turns whatever S3 (or the way to it)
+@contextmanager
+def _s3_call(
+    operation: str,
+    *,
+    not_found: Collection[str] = (),
+    rejected: Collection[str] = (),
+    taken: Collection[str] = (),
+    missing: str = "no such upload for this key",
+) -> Iterator[None]:
+    """``with _s3_call("Operation"):`` around one S3 call turns whatever S3 (or the way to it)
     answers into a typed API error.
 
-    ``not_found`` codes become 404 and ``rejected`` codes (a completion's parts) 400 with S3's
-    reason; everything else is an upstream failure: 503 with ``Retry-After`` when retrying later
-    may work, else 502. (A class rather than ``contextlib.contextmanager``: contextlib is 0.5 ms
-    of a cold start that never calls S3.)
+    ``not_found`` codes become 404, ``rejected`` codes (a completion's parts) 400 with S3's
+    reason, and ``taken`` codes (a conditional write that found an object) :class:`KeyTaken`;
+    everything else is an upstream failure: 503 with ``Retry-After`` when retrying later may
+    work, else 502.
     """
-
-    __slots__ = ("missing", "not_found", "operation", "rejected", "taken")
-
-    def __init__(
-        self,
-        operation: str,
-        *,
-        not_found: Collection[str] = (),
-        rejected: Collection[str] = (),
-        taken: Collection[str] = (),
-        missing: str = "no such upload for this key",
-    ) -> None:
-        self.operation = operation
-        self.not_found = not_found
-        self.rejected = rejected
-        self.taken = taken
-        self.missing = missing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
-        if error is None:
-            return
+    try:
+        yield
+    except Exception as error:
         # Imported here, not at module level: botocore loads only on the routes that call S3.
         from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
         from botocore.exceptions import ConnectionError as BotoConnectionError
 
-        operation = self.operation
         if isinstance(error, ClientError):
-            if _code(error) in self.taken:
+            if _code(error) in taken:
                 raise KeyTaken("an object is already stored at this key") from None
-            raise _client_error(operation, error, self.not_found, self.rejected, self.missing) from None
+            raise _client_error(operation, error, not_found, rejected, missing) from None
         if isinstance(error, (BotoConnectionError, HTTPClientError)):
             # Timeouts (connect or read), refused or dropped connections, after botocore's retries.
             logger.warning("S3 did not answer", extra={"operation": operation, "error_type": type(error).__name__})
@@ -291,7 +279,7 @@ class _S3Call:
                 extra={"operation": operation, "error_type": type(error).__name__},
             )
             raise UpstreamFailed(f"the storage service could not be called for {operation}") from None
-        # Anything else (an API error raised inside) goes on as it is.
+        raise  # anything else (an API error raised inside) goes on as it is
 
 
 def _code(error: ClientError) -> str:

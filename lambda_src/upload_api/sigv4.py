@@ -57,8 +57,9 @@ _HOST_LABEL = r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$"
 
 def _percent_encoding(safe: str) -> dict[int, str]:
     """A :meth:`str.translate` table from each byte value (as a Latin-1 character) to ``%XX``,
-    except the ``safe`` characters, which stay as they are."""
-    return {byte: f"%{byte:02X}" for byte in range(256) if chr(byte) not in safe}
+    except the ``safe`` characters, which map to themselves. Every byte value is in the table:
+    a character missing from it costs translate a failed lookup, which made it four times slower."""
+    return {byte: chr(byte) if chr(byte) in safe else f"%{byte:02X}" for byte in range(256)}
 
 
 # The stdlib's urllib.parse.quote does the same; it costs 2 ms of a cold start to import, and

@@ -1,10 +1,57 @@
-"""Collects the signing benchmarks' figures and prints them side by side with their ratios."""
+"""The benchmarks' shared deployment and events, and the summary tables printed at the end of a run:
+the cold start as Lambda runs it (test_cold_start.py) and the signers side by side
+(test_signing_bench.py), each with its ratios to the seed's."""
 
 from __future__ import annotations
 
 import statistics
+from typing import Any
 
 import pytest
+
+from tests.events import proxy_event
+
+# The deployment every bench configures: eu-west-1, uploads/ prefix, no authorizer.
+ENVIRONMENT = {
+    "UPLOAD_BUCKET": "bench-bucket",
+    "UPLOAD_BUCKET_REGION": "eu-west-1",
+    "UPLOAD_KEY_PREFIX": "uploads/",
+    "UPLOAD_URL_EXPIRY_SECONDS": "300",
+    "UPLOAD_MAX_SIZE_BYTES": "1048576",
+    "UPLOAD_MAX_MULTIPART_SIZE_BYTES": str(10_000 * 5 * 1024 * 1024),
+    "UPLOAD_ALLOWED_CONTENT_TYPES": "text/plain,video/*",
+    "UPLOAD_ALLOWED_ORIGINS": "https://app.example.com",
+    "UPLOAD_AUTH_MODE": "none",
+    "UPLOAD_LEGACY_ROUTE_ENABLED": "true",
+    "UPLOAD_DOWNLOADS_ENABLED": "true",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_REGION": "eu-west-1",
+    # As in Lambda: no shared config or credentials files.
+    "AWS_CONFIG_FILE": "/nonexistent",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+}
+# A multipart key carries its plan: 10 000 parts of 5 MiB.
+KEY = f"uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52-{10_000 * 5 * 1024 * 1024}x{5 * 1024 * 1024}.bin"
+
+
+def post_uploads() -> dict[str, Any]:
+    body = {"content_type": "text/plain", "size": 100}
+    return proxy_event("POST", "/uploads", body=body, headers={"Content-Type": "application/json"})
+
+
+def parts_page(first: int) -> dict[str, Any]:
+    body = {"key": KEY, "part_numbers": list(range(first, first + 1000))}
+    return proxy_event(
+        "POST", "/uploads/multipart/{upload_id}/parts", body=body, path_parameters={"upload_id": "bench-upload-id"}
+    )
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# --- the signers side by side (test_signing_bench.py) ---------------------------------------------
 
 # (measure, variant) -> value; filled by test_signing_bench.py.
 FIGURES: dict[tuple[str, str], float] = {}
@@ -12,25 +59,17 @@ VARIANTS = (("seed", "seed"), ("boto3", "botocore signer"), ("ours", "our signer
 
 
 def record(measure: str, variant: str, value: float) -> None:
-    """Keep one figure for the summary table."""
+    """Keep one figure for the signers' summary table."""
     FIGURES[(measure, variant)] = value
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
 
 
 def _cell(measure: str, variant: str, unit: str) -> str:
     value = FIGURES.get((measure, variant))
     if value is None:
         return "-"
-    if unit == "ms":
-        return f"{value * 1e3:.1f} ms"
     if unit == "us":
         return f"{value * 1e6:.0f} µs"
-    if unit == "s":
-        return f"{value:.3f} s"
-    return f"{value / 1024:.1f} MiB"
+    return f"{value:.3f} s"
 
 
 def _ratio(measure: str, variant: str) -> str:
@@ -38,27 +77,11 @@ def _ratio(measure: str, variant: str) -> str:
     return f"{theirs / ours:.1f}x" if theirs and ours else "-"
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not FIGURES:
-        return
+def _signing_table(write: Any) -> None:
     rows = [
-        ("cold start, first POST /uploads, net of bare python", "cold", "ms"),
-        ("  our signer compiling its source (as from the zip)", "cold-source", "ms"),
-        ("  of which the stdlib modules it imports, alone", "cold-stdlib", "ms"),
-        ("cold start CPU time (user+sys), net of bare python", "cold-cpu", "ms"),
-        ("  our signer compiling its source (as from the zip)", "cold-source-cpu", "ms"),
-        ("  of which the stdlib modules it imports, alone", "cold-stdlib-cpu", "ms"),
-        ("warm POST /uploads in-process, p50", "warm", "us"),
+        ("warm POST /uploads in-process, p50 (seed: its GET)", "warm", "us"),
         ("10 000 part URLs through the handler (10 pages)", "parts", "s"),
-        ("peak RSS after answering POST /uploads", "rss", "KiB"),
     ]
-    write = terminalreporter.write_line
-    terminalreporter.section("signing: seed vs botocore signer vs our signer")
-    if ("cold", "bare") in FIGURES:
-        wall, cpu = FIGURES[("cold", "bare")] * 1e3, FIGURES[("cold-cpu", "bare")] * 1e3
-        write(f"bare interpreter start (python -c pass): {wall:.1f} ms, {cpu:.1f} ms CPU (subtracted)")
-    if ("rss", "bare") in FIGURES:
-        write(f"bare interpreter peak RSS: {FIGURES[('rss', 'bare')] / 1024:.1f} MiB (not subtracted)")
     header = f"{'':54}{'seed':>12}{'botocore':>12}{'ours':>12}{'seed/ours':>11}{'boto/ours':>11}"
     write(header)
     for label, measure, unit in rows:
@@ -66,3 +89,83 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             continue
         cells = "".join(f"{_cell(measure, variant, unit):>12}" for variant, _ in VARIANTS)
         write(f"{label:54}{cells}{_ratio(measure, 'seed'):>11}{_ratio(measure, 'boto3'):>11}")
+
+
+# --- the cold start as Lambda runs it (test_cold_start.py) ----------------------------------------
+
+
+class ColdStart:
+    """The medians of one variant's fresh processes (seconds; peak RSS in KiB)."""
+
+    def __init__(self, label: str, runs: list[dict[str, float]], whole: list[float]) -> None:
+        self.label = label
+        self.rounds = len(runs)
+        self.init = median([run["init"] for run in runs])
+        self.in_process = median([run["init"] + run["first"] for run in runs])
+        self.cpu = median([run["init_cpu"] + run["first_cpu"] for run in runs])
+        self.then = median([run["then"] for run in runs])
+        self.then_cpu = median([run["then_cpu"] for run in runs])
+        self.peak_kib = median([run["peak_kib"] for run in runs])
+        self.warm = median([run["warm"] for run in runs])
+        self.whole = median(whole)
+
+
+# variant id -> its figures, in the order measured; and the stdlib modules' added cost.
+COLD: dict[str, ColdStart] = {}
+ADDED: dict[str, ColdStart] = {}
+# What each replacement and its standard-library counterpart cost per call, warm (seconds).
+WARM_CALLS: dict[tuple[str, str], float] = {}
+
+
+def _cold_table(write: Any) -> None:
+    seed = COLD.get("seed")
+    write(
+        f"{'':46}{'in-process':>11}{'of which':>10}{'CPU':>9}{'peak RSS':>10}{'launch to':>11}"
+        f"{'seed/this':>11}{'CPU':>7}{'warm':>9}{'n':>4}"
+    )
+    write(
+        f"{'':46}{'cold':>11}{'import':>10}{'':>9}{'VmHWM':>10}{'1st answer':>11}"
+        f"{'in-process':>11}{'':>7}{'p50':>9}{'':>4}"
+    )
+    for name, variant in COLD.items():
+        compared = seed is not None and name != "runtime"  # the runtime alone has no cold start of its own
+        ratio = f"{seed.in_process / variant.in_process:.1f}x" if compared else "-"
+        cpu_ratio = f"{seed.cpu / variant.cpu:.1f}x" if compared else "-"
+        write(
+            f"{variant.label:46}{variant.in_process * 1e3:>8.1f} ms{variant.init * 1e3:>7.1f} ms"
+            f"{variant.cpu * 1e3:>6.1f} ms{variant.peak_kib / 1024:>6.1f} MiB{variant.whole * 1e3:>8.0f} ms"
+            f"{ratio:>11}{cpu_ratio:>7}{_warm(variant):>9}{variant.rounds:>4}"
+        )
+
+
+def _warm(variant: ColdStart) -> str:
+    return f"{variant.warm * 1e6:.0f} µs" if variant.warm else "-"
+
+
+def _added_table(write: Any) -> None:
+    ours = COLD.get("ours-post")
+    write(f"{'put back':46}{'adds':>10}{'CPU':>10}{'of POST /uploads cold':>24}")
+    for added in ADDED.values():
+        share = f"{added.then / ours.in_process:.0%}" if ours else "-"
+        write(f"{added.label:46}{added.then * 1e3:>7.2f} ms{added.then_cpu * 1e3:>7.2f} ms{share:>24}")
+
+
+def _warm_calls_table(write: Any) -> None:
+    write(f"{'per call, warm':46}{'ours':>10}{'stdlib':>10}")
+    for name in dict.fromkeys(name for name, _ in WARM_CALLS):
+        ours, stdlib = WARM_CALLS.get((name, "ours")), WARM_CALLS.get((name, "stdlib"))
+        cells = "".join(f"{value * 1e6:>7.2f} µs" if value is not None else f"{'-':>10}" for value in (ours, stdlib))
+        write(f"{name:46}{cells}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    tables = (
+        (COLD, "cold start as Lambda runs it: medians of fresh processes, this run", _cold_table),
+        (ADDED, "each cold-path replacement: what putting the standard library back adds", _added_table),
+        (WARM_CALLS, "each cold-path replacement, warm: one call, best of 7 x 2 000", _warm_calls_table),
+        (FIGURES, "signing: seed vs botocore signer vs our signer", _signing_table),
+    )
+    for figures, title, table in tables:
+        if figures:
+            terminalreporter.section(title)
+            table(terminalreporter.write_line)

@@ -23,21 +23,11 @@ from devtools.gateway.server import GatewayConfig, RunningGateway, serve
 from devtools.gateway.worker import Worker, WorkerPool
 from devtools.package import build
 from devtools.proxy_events import proxy_event
+from tests.bench.conftest import ENVIRONMENT as BENCH_ENVIRONMENT
 
 HANDLER = "upload_api.handler.lambda_handler"
-ENVIRONMENT = {
-    "UPLOAD_BUCKET": "bench-bucket",
-    "UPLOAD_BUCKET_REGION": "eu-west-1",
-    "UPLOAD_KEY_PREFIX": "uploads/",
-    "UPLOAD_URL_EXPIRY_SECONDS": "300",
-    "UPLOAD_MAX_SIZE_BYTES": "1048576",
-    "UPLOAD_ALLOWED_CONTENT_TYPES": "text/plain",
-    "UPLOAD_ALLOWED_ORIGINS": "http://127.0.0.1:8080",
-    "UPLOAD_AUTH_MODE": "none",
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_REGION": "eu-west-1",
-}
+# The benches' deployment, its one allowed origin the local gateway's.
+ENVIRONMENT = {**BENCH_ENVIRONMENT, "UPLOAD_ALLOWED_ORIGINS": "http://127.0.0.1:8080"}
 BODY = {"content_type": "text/plain", "size": 100}
 
 
