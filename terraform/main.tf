@@ -69,10 +69,14 @@ module "bucket" {
   noncurrent_version_expiration_days     = var.noncurrent_version_expiration_days
   # The bucket policy denies signatures older than the longest URL the function can sign.
   max_url_expiry_seconds = max(var.url_expiry_seconds, var.download_expiry_seconds)
-  # The bucket's CORS allows POST only when forms are enabled.
-  allow_post = var.enable_form_uploads
-  # ... and GET when download URLs are served, so a page can fetch() one, not only link to it.
-  allow_get = var.enable_downloads
+  # The bucket's CORS allows POST only when forms are enabled or browsers drive S3 themselves...
+  allow_post = var.enable_form_uploads || var.allow_browser_s3_requests
+  # ... GET when download URLs are served (so a page can fetch() one) or to list parts ...
+  allow_get = var.enable_downloads || var.allow_browser_s3_requests
+  # ... and DELETE only to abort a browser's own multipart upload.
+  allow_delete = var.allow_browser_s3_requests
+  # No write without If-None-Match, unless a route whose requests send none is on.
+  deny_unconditional_writes = coalesce(var.require_conditional_writes, !var.enable_legacy_route && !var.enable_form_uploads)
   # Completion events and GuardDuty's scan both hear uploads through EventBridge: one owner of
   # the bucket's notification configuration while either is on.
   eventbridge_notifications = var.enable_events || var.enable_malware_scan

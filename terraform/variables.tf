@@ -424,6 +424,24 @@ variable "enable_downloads" {
   nullable    = false
 }
 
+variable "allow_browser_s3_requests" {
+  type        = bool
+  description = "Let browsers send the S3 requests POST /signed-requests signs (Uppy 6 and other clients that drive S3 themselves): the bucket's CORS rule also allows POST, GET and DELETE. Off: browsers only PUT (and POST forms with enable_form_uploads)."
+  default     = false
+  nullable    = false
+}
+
+variable "require_conditional_writes" {
+  type        = bool
+  description = "Bucket policy: deny every PutObject and CompleteMultipartUpload without If-None-Match (s3:if-none-match), whoever signed it, so no object is written over. null: on unless enable_legacy_route or enable_form_uploads is (their URLs and forms bind no condition)."
+  default     = null
+
+  validation {
+    condition     = var.require_conditional_writes != true || (!var.enable_legacy_route && !var.enable_form_uploads)
+    error_message = "require_conditional_writes cannot be true with enable_legacy_route or enable_form_uploads: the seed's PUT URL and HTML forms send no If-None-Match, so S3 would refuse them."
+  }
+}
+
 variable "enable_form_uploads" {
   type        = bool
   description = "Serve POST /uploads/form: presigned POST policies for plain HTML form uploads (also allows POST in the bucket's CORS rule)."

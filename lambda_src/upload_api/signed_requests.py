@@ -12,7 +12,7 @@ answers cost a cold start no more than ``POST /uploads`` does.
 from __future__ import annotations
 
 from upload_api import keys, multipart, uploads, validation
-from upload_api.errors import BadRequest
+from upload_api.errors import BadRequest, NotFound
 from upload_api.responses import iso8601
 
 TYPE_CHECKING = False
@@ -95,6 +95,8 @@ class SignedRequests:
         validation.only_fields(body, _UPLOAD_FIELDS | extra)
         upload_id = _upload_id(body.get("upload_id"))
         key = multipart.our_key(body.get("key"), upload_id, prefix)
+        if multipart.plan_of_key(key) is None:  # a single PUT's key: never a multipart upload's
+            raise NotFound("no such upload for this key (multipart keys carry their plan)")
         params = [("uploadId", upload_id)]
         if operation == "list_parts":
             return _answer(self._signer.sign_request("GET", key, params, {}))

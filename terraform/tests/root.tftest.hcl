@@ -689,3 +689,49 @@ run "no_access_logging_by_default" {
     error_message = "Server access logging is opt-in."
   }
 }
+
+run "conditional_writes_are_required_unless_a_route_sends_none" {
+  command = plan
+
+  assert {
+    condition     = module.bucket[0].deny_unconditional_writes
+    error_message = "With the legacy route and forms off (the defaults), the bucket denies writes without If-None-Match."
+  }
+}
+
+run "the_legacy_route_turns_the_conditional_write_rule_off" {
+  command = plan
+
+  variables {
+    enable_legacy_route = true
+  }
+
+  assert {
+    condition     = !module.bucket[0].deny_unconditional_writes
+    error_message = "The seed's PUT URL binds no condition: the rule would refuse it."
+  }
+}
+
+run "conditional_writes_cannot_be_forced_with_forms" {
+  command = plan
+
+  variables {
+    enable_form_uploads        = true
+    require_conditional_writes = true
+  }
+
+  expect_failures = [var.require_conditional_writes]
+}
+
+run "browser_s3_requests_open_the_bucket_s_cors" {
+  command = plan
+
+  variables {
+    allow_browser_s3_requests = true
+  }
+
+  assert {
+    condition     = toset(module.bucket[0].cors_allowed_methods) == toset(["PUT", "POST", "GET", "DELETE"])
+    error_message = "A browser that drives S3 itself sends POST (create, complete), GET (list parts) and DELETE (abort)."
+  }
+}

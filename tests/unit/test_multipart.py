@@ -16,7 +16,7 @@ from tests.unit.conftest import BUCKET, MULTIPART_MAX_SIZE
 from upload_api.app import UploadApi
 from upload_api.errors import BadRequest, NotFound
 from upload_api.multipart import MAX_PARTS, MiB, plan_parts
-from upload_api.s3_store import Boto3ObjectStore, StoredObject, StoredPart, StoredUpload
+from upload_api.s3_store import Boto3ObjectStore, KeyTaken, StoredObject, StoredPart, StoredUpload
 
 UPLOAD = "/uploads/multipart"
 PARTS = "/uploads/multipart/{upload_id}/parts"
@@ -577,3 +577,37 @@ def test_malformed_crc64nvme_requests_are_400(route: str, body: dict[str, Any]) 
     upload_id = None if route == UPLOAD else "fake-upload"
     status, answer = call(fake_api(CrcStore(3, 5 * MiB)), "POST", route, upload_id, body=body)
     assert (status, answer["error"]["code"]) == (400, "bad_request"), answer
+
+
+def test_a_completion_without_etags_takes_s3_s_own_list_of_parts() -> None:
+    """A browser whose bucket CORS hides ETag sends none: the parts S3 holds are the list."""
+    store = FakeStore(3, 5 * MiB)
+    status, done = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={"key": planned_key(3)})
+    assert status == 200, done
+    assert [(part.part_number, part.etag) for part in store.completed] == [(n, f'"etag-{n}"') for n in (1, 2, 3)]
+
+
+def test_a_completion_without_etags_needs_every_part_of_the_plan() -> None:
+    store = FakeStore(3, 5 * MiB)
+    store.parts = store.parts[:2]
+    status, answer = call(fake_api(store), "POST", COMPLETE, "fake-upload", body={"key": planned_key(3)})
+    assert (status, answer["error"]["code"]) == (400, "bad_request")
+    assert "part(s) 3" in answer["error"]["message"]
+    assert store.completed == []
+
+
+class TakenStore(FakeStore):
+    """S3 refused the completion's If-None-Match: an object is already at the key."""
+
+    def complete(
+        self, key: str, upload_id: str, parts: list[StoredPart], crc64nvme_base64: str | None = None
+    ) -> StoredObject:
+        raise KeyTaken("an object is already stored at this key")
+
+    def stat(self, key: str) -> StoredObject | None:
+        return StoredObject(key, '"other-1"', 7)
+
+
+def test_a_completion_onto_an_existing_other_object_is_a_conflict_not_an_overwrite() -> None:
+    status, answer = call(fake_api(TakenStore(3, 5 * MiB)), "POST", COMPLETE, "fake-upload", body=completion(3))
+    assert (status, answer["error"]["code"]) == (409, "conflict")

@@ -81,6 +81,8 @@ module "uploads" {
   enable_legacy_route = var.enable_legacy_route
   enable_downloads    = var.enable_downloads
   enable_form_uploads = var.enable_form_uploads
-  enable_events       = var.enable_events
-  enable_malware_scan = var.enable_malware_scan
+
+  allow_browser_s3_requests = var.allow_browser_s3_requests
+  enable_events             = var.enable_events
+  enable_malware_scan       = var.enable_malware_scan
 }

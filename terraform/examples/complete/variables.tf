@@ -73,6 +73,12 @@ variable "enable_form_uploads" {
   default     = false
 }
 
+variable "allow_browser_s3_requests" {
+  type        = bool
+  description = "Let browsers send the S3 requests POST /signed-requests signs (Uppy 6): the bucket's CORS also allows POST, GET and DELETE."
+  default     = false
+}
+
 variable "enable_events" {
   type        = bool
   description = "Send one message per completed upload to an SQS queue through EventBridge."

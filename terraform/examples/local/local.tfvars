@@ -16,6 +16,9 @@ enable_downloads    = true
 enable_form_uploads = true
 enable_events       = true
 
+# The Uppy 6 page drives S3 itself with signed requests (create, list, complete, abort).
+allow_browser_s3_requests = true
+
 # The uploader page's sign-in form sends the password (USER_PASSWORD_AUTH); the tests, the demo
 # and e2e-aws sign in with SRP, as production apps do.
 allow_password_auth = true

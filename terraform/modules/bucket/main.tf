@@ -60,7 +60,7 @@ resource "aws_s3_bucket_versioning" "this" {
 locals {
   # s3:signatureAge is in milliseconds: the longest URL lifetime plus five minutes of clock skew.
   max_signature_age_ms = (var.max_url_expiry_seconds + 300) * 1000
-  cors_allowed_methods = concat(["PUT"], var.allow_post ? ["POST"] : [], var.allow_get ? ["GET"] : [])
+  cors_allowed_methods = concat(["PUT"], var.allow_post ? ["POST"] : [], var.allow_get ? ["GET"] : [], var.allow_delete ? ["DELETE"] : [])
 
   bucket_arn   = aws_s3_bucket.this.arn
   whole_bucket = [local.bucket_arn, "${local.bucket_arn}/*"]
@@ -94,6 +94,18 @@ locals {
         conditions = [{ test = "NumericLessThan", variable = "s3:TlsVersion", values = ["1.2"] }]
       },
     ] : [],
+    # No object is written without If-None-Match: a PutObject or CompleteMultipartUpload that
+    # could overwrite is refused whoever signed it (AWS's "enforce conditional writes" recipe;
+    # the parts of a multipart upload take no condition, s3:ObjectCreationOperation exempts them).
+    var.deny_unconditional_writes ? [{
+      sid       = "DenyWritesThatCouldOverwrite"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.bucket_arn}/*"]
+      conditions = [
+        { test = "Null", variable = "s3:if-none-match", values = ["true"] },
+        { test = "Bool", variable = "s3:ObjectCreationOperation", values = ["true"] },
+      ]
+    }] : [],
     # With GuardDuty's malware scan, S3 itself refuses what the function would refuse: nobody but
     # GuardDuty reads an upload before it is tagged clean (a URL signed elsewhere, a console user,
     # another role), and nobody but GuardDuty writes or removes object tags at all, the scan's

@@ -76,7 +76,7 @@ variable "abort_incomplete_multipart_upload_days" {
 variable "cors_allowed_headers" {
   type        = list(string)
   description = "Request headers browsers may send with an upload (those the presigned URLs bind)."
-  default     = ["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"]
+  default     = ["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-checksum-crc64nvme", "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-sdk-checksum-algorithm"]
   nullable    = false
 }
 
@@ -109,6 +109,20 @@ variable "allow_post" {
 variable "allow_get" {
   type        = bool
   description = "Also allow GET in the bucket's CORS rule, so a page can fetch() a download URL (a link or a navigation needs no CORS)."
+  default     = false
+  nullable    = false
+}
+
+variable "allow_delete" {
+  type        = bool
+  description = "Also allow DELETE in the bucket's CORS rule, so a browser that drives S3 itself (Uppy 6) can abort its multipart upload with a signed request."
+  default     = false
+  nullable    = false
+}
+
+variable "deny_unconditional_writes" {
+  type        = bool
+  description = "Deny every PutObject and CompleteMultipartUpload without If-None-Match (s3:if-none-match), whoever signed it: no object is ever written over. Incompatible with presigned POST forms and URLs that bind no condition (the seed's legacy route)."
   default     = false
   nullable    = false
 }

@@ -90,7 +90,7 @@ run "secure_defaults" {
   }
 
   assert {
-    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_headers == toset(["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"]) && one(aws_s3_bucket_cors_configuration.this.cors_rule).max_age_seconds == 3000
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_headers == toset(["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-checksum-crc64nvme", "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-sdk-checksum-algorithm"]) && one(aws_s3_bucket_cors_configuration.this.cors_rule).max_age_seconds == 3000
     error_message = "CORS must allow exactly the headers the presigned URLs bind, cached for 3000 s."
   }
 
@@ -364,5 +364,53 @@ run "with_the_malware_scan_s3_refuses_unscanned_reads_and_tag_changes_but_guardd
         { test = "ArnNotEquals", variable = "aws:PrincipalArn", values = tolist(["arn:aws:iam::123456789012:role/uploads-malware-scan"]) },
     ])]
     error_message = "Nobody but GuardDuty writes or removes object tags (the scan's verdict included)."
+  }
+}
+
+run "deny_unconditional_writes_refuses_puts_and_completions_without_if_none_match" {
+  command = plan
+
+  variables {
+    deny_unconditional_writes = true
+  }
+
+  assert {
+    condition = [
+      for statement in data.aws_iam_policy_document.this.statement : [statement.effect, statement.actions, statement.resources, statement.condition]
+      if statement.sid == "DenyWritesThatCouldOverwrite"
+      ] == [[
+        "Deny",
+        toset(["s3:PutObject"]),
+        toset(["arn:aws:s3:::uploads-test-bucket/*"]),
+        toset([
+          { test = "Null", variable = "s3:if-none-match", values = tolist(["true"]) },
+          { test = "Bool", variable = "s3:ObjectCreationOperation", values = tolist(["true"]) },
+        ]),
+    ]]
+    error_message = "PutObject and CompleteMultipartUpload need If-None-Match; parts (ObjectCreationOperation false) are exempt."
+  }
+}
+
+run "no_conditional_write_rule_unless_asked" {
+  command = plan
+
+  assert {
+    condition     = !anytrue([for statement in data.aws_iam_policy_document.this.statement : statement.sid == "DenyWritesThatCouldOverwrite"])
+    error_message = "The conditional-write rule is opt-in in the bucket module (the root turns it on)."
+  }
+}
+
+run "browsers_that_drive_s3_get_post_get_and_delete" {
+  command = plan
+
+  variables {
+    allow_post   = true
+    allow_get    = true
+    allow_delete = true
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.this.cors_rule).allowed_methods == toset(["PUT", "POST", "GET", "DELETE"])
+    error_message = "allow_post, allow_get and allow_delete add their methods to the CORS rule."
   }
 }
