@@ -1,7 +1,7 @@
 """Routing: from a proxy event to a proxy response, with every error mapped in one place.
 
 The multipart and download logic load on their routes' first request, so a cold ``POST /uploads``
-pays for neither (README, "Signing without the SDK").
+pays for neither (docs/architecture.md, "Signing without the SDK").
 """
 
 from __future__ import annotations

@@ -1,25 +1,22 @@
-"""Loggers that go through :mod:`logging` without importing it to drop a record.
+"""The function's loggers: the standard library's, with the request's correlation id on every record.
 
-Importing :mod:`logging` costs about 7 ms in a bare interpreter. In Lambda the runtime has
-imported and configured it before the handler loads, so this saves nothing there; it keeps
-benchmarks and tools that import the handler without a runtime from paying for it. Where nobody has
-imported it, nobody can have configured it either: the root logger is at ``WARNING`` with no
-handler, and an ``INFO`` record would be dropped. So :meth:`Logger.info` skips the import then,
-and warnings and errors always go through :mod:`logging` (its last-resort handler prints them).
+Lambda's runtime imports and configures :mod:`logging` before the handler loads (JSON records,
+the level from the function's logging config), so using it costs the cold start nothing there
+(docs/performance.md, "Only the tricks that pay"). What this module adds is API Gateway's request
+id, bound once per request, on every record: function logs join the access logs on it.
 """
 
 from __future__ import annotations
 
-import sys
+import logging
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from logging import Logger as StandardLogger
+    from collections.abc import MutableMapping
     from typing import Any
 
-
 # Fields every record carries until the next request binds its own (Lambda runs one request at a
-# time per instance): API Gateway's request id, so function logs join the access logs.
+# time per instance).
 _bound: dict[str, str] = {}
 
 
@@ -30,39 +27,14 @@ def bind_correlation_id(correlation_id: str | None) -> None:
         _bound["correlation_id"] = correlation_id
 
 
-def _with_bound(extra: dict[str, Any] | None) -> dict[str, Any]:
-    return {**_bound, **extra} if extra else _bound
+class _WithCorrelationId(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A logger whose records carry the bound fields beside the call's own ``extra``."""
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        kwargs["extra"] = {**_bound, **(kwargs.get("extra") or {})}
+        return msg, kwargs
 
 
-class Logger:
-    """The subset of :class:`logging.Logger` the function uses, with the same arguments; a record
-    names the caller's file, function and line, as the standard logger's would."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def info(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        if "logging" in sys.modules:
-            self._logger().info(message, extra=_with_bound(extra), stacklevel=2)
-
-    def warning(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        self._logger().warning(message, extra=_with_bound(extra), stacklevel=2)
-
-    def error(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        self._logger().error(message, extra=_with_bound(extra), stacklevel=2)
-
-    def exception(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        """An error with the exception being handled (call it in an ``except`` block)."""
-        self._logger().exception(message, extra=_with_bound(extra), stacklevel=2)
-
-    def _logger(self) -> StandardLogger:
-        import logging
-
-        return logging.getLogger(self.name)
-
-
-def get_logger(name: str) -> Logger:
-    """The logger for module ``name`` (``__name__``), as ``logging.getLogger(name)`` would be."""
-    return Logger(name)
+def get_logger(name: str) -> logging.LoggerAdapter:  # type: ignore[type-arg]
+    """The logger for module ``name`` (``__name__``): ``logging.getLogger(name)`` with the bound fields."""
+    return _WithCorrelationId(logging.getLogger(name), {})

@@ -51,19 +51,25 @@ schema = schemathesis.openapi.from_path(
 
 def _within_cross_field_rules(case: Case) -> None:
     """Make a valid body also follow the rules JSON Schema cannot state (the contract says them
-    in words, and the function answers 400): a completion's parts are numbered 1..N, and a page of
-    part URLs has one digest per part number."""
+    in words, and the function answers 400): a completion's parts are numbered 1..N, a page of
+    part URLs has one checksum per part number, and a request carries one kind of checksum."""
     body = case.body
     if not isinstance(body, dict):
         return
     parts = body.get("parts")
     if case.path.endswith("/complete") and isinstance(parts, list):
         body["parts"] = [{**part, "part_number": number} for number, part in enumerate(parts, start=1)]
-    numbers, digests = body.get("part_numbers"), body.get("sha256s")
-    if case.path.endswith("/parts") and isinstance(numbers, list) and isinstance(digests, list) and digests:
-        body["sha256s"] = [digests[index % len(digests)] for index in range(len(numbers))]
-    elif case.path.endswith("/parts") and isinstance(numbers, list) and digests == []:
-        body["sha256s"] = None
+    numbers = body.get("part_numbers")
+    if case.path.endswith("/parts") and isinstance(numbers, list):
+        if body.get("sha256s") is not None:
+            body["crc64nvmes"] = None
+        for name in ("sha256s", "crc64nvmes"):
+            values = body.get(name)
+            if isinstance(values, list):
+                body[name] = [values[index % len(values)] for index in range(len(numbers))] if values else None
+    # One checksum per request: a SHA-256 (or per-part SHA-256s) wins over a CRC64NVME.
+    if body.get("crc64nvme") is not None and (body.get("sha256") is not None or body.get("checksums") is True):
+        body["crc64nvme"] = None
 
 
 @schema.parametrize()

@@ -1,4 +1,4 @@
-"""upload_api.log: records go through the standard logging, which loads only when one can be shown."""
+"""upload_api.log: the standard library's loggers, with the request's correlation id on each record."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ import logging
 import pytest
 
 from tests.unit.conftest import fresh_python
-from upload_api.log import get_logger
-
-
-def test_an_info_record_nobody_configured_logging_for_loads_nothing() -> None:
-    result = fresh_python(
-        "import sys; from upload_api.log import get_logger; get_logger('t').info('hello'); "
-        "print('logging' in sys.modules)"
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
-    assert result.stderr == ""
+from upload_api.log import bind_correlation_id, get_logger
 
 
 def test_an_info_record_reaches_a_configured_logging_with_its_fields() -> None:
@@ -29,13 +19,13 @@ def test_an_info_record_reaches_a_configured_logging_with_its_fields() -> None:
     assert result.stderr.strip() == "upload_api.app upload signed k1"
 
 
-def test_a_warning_is_shown_even_where_logging_was_never_imported() -> None:
+def test_a_warning_is_shown_even_where_nobody_configured_logging() -> None:
     result = fresh_python("from upload_api.log import get_logger; get_logger('t').warning('S3 did not answer')")
     assert result.returncode == 0, result.stderr
     assert "S3 did not answer" in result.stderr
 
 
-def test_levels_and_fields_match_the_standard_logger(caplog: pytest.LogCaptureFixture) -> None:
+def test_levels_fields_and_the_caller_are_the_standard_logger_s(caplog: pytest.LogCaptureFixture) -> None:
     logger = get_logger("upload_api.test")
     with caplog.at_level(logging.INFO, logger="upload_api.test"):
         logger.info("one", extra={"size": 1})
@@ -51,7 +41,19 @@ def test_levels_and_fields_match_the_standard_logger(caplog: pytest.LogCaptureFi
     ]
     assert [getattr(record, "size", None) for record in caplog.records] == [1, 2, None]
     assert caplog.records[2].exc_info is not None
-    # The records point at the caller, not at the wrapper.
+    # The records point at the caller, not at the adapter.
     assert {(record.filename, record.funcName) for record in caplog.records} == {
-        ("test_log.py", "test_levels_and_fields_match_the_standard_logger")
+        ("test_log.py", "test_levels_fields_and_the_caller_are_the_standard_logger_s")
     }
+
+
+def test_a_bound_correlation_id_is_on_every_record_until_the_next_binding(caplog: pytest.LogCaptureFixture) -> None:
+    logger = get_logger("upload_api.test")
+    with caplog.at_level(logging.INFO, logger="upload_api.test"):
+        bind_correlation_id("req-1")
+        logger.info("first", extra={"key": "k"})
+        logger.warning("second")
+        bind_correlation_id(None)
+        logger.info("third")
+    assert [getattr(record, "correlation_id", None) for record in caplog.records] == ["req-1", "req-1", None]
+    assert caplog.records[0].key == "k"  # type: ignore[attr-defined]
