@@ -21,7 +21,7 @@ from devtools.local_stack import LocalStack
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
 from presigned_upload.crc64nvme import Crc64Nvme
-from presigned_upload.transfer import MiB, UploadOptions, upload_file
+from presigned_upload.transfer import MiB, UploadOptions, UploadResult, upload_file
 from tests.stack_fixtures import cli, require_capability
 
 
@@ -143,6 +143,24 @@ def test_resume_sends_only_the_missing_parts(
     assert resume_state.load(big_file, tmp_path) is None
 
 
+def change_part_1_and_resume(
+    file: Path, data: bytearray, created: dict[str, Any], api: UploadApiClient, stack: LocalStack, directory: Path
+) -> UploadResult:
+    """Record ``created`` for ``file``, change a byte of its part 1 with its size and mtime kept,
+    resume: part 1 is sent again with part 3, and S3 holds the file as it is now."""
+    record(file, created, directory)
+    stat = file.stat()
+    data[7] ^= 0xFF  # part 1 changes...
+    file.write_bytes(data)
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
+
+    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=directory))
+
+    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
+    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
+    return result
+
+
 def test_resume_sends_again_a_part_whose_crc64nvme_changed(
     api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
 ) -> None:
@@ -163,16 +181,7 @@ def test_resume_sends_again_a_part_whose_crc64nvme_changed(
         put_part(part, chunk)
     listed = api.list_parts(created["upload_id"], created["key"])
     assert [part["crc64nvme"] for part in listed] == crcs
-    record(file, created, tmp_path)
-    stat = file.stat()
-    data[7] ^= 0xFF  # part 1 changes...
-    file.write_bytes(data)
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
-
-    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
-
-    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
-    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
+    result = change_part_1_and_resume(file, data, created, api, stack, tmp_path)
     now = crc64nvme_of(bytes(data))
     assert now != announced
     assert (result.crc64nvme, result.crc64nvme_source) == (now, "compared")
@@ -195,16 +204,7 @@ def test_resume_of_an_upload_with_part_sha256s_sends_again_a_part_whose_bytes_ch
         put_part(part, chunk)
     listed = api.list_parts(created["upload_id"], created["key"])
     assert [part.get("sha256") for part in listed] == digests
-    record(file, created, tmp_path)
-    stat = file.stat()
-    data[7] ^= 0xFF  # part 1 changes...
-    file.write_bytes(data)
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
-
-    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
-
-    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
-    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
+    change_part_1_and_resume(file, data, created, api, stack, tmp_path)
 
 
 def test_abort_leaves_no_multipart_upload(api_url: str, auth: dict[str, str], stack: LocalStack) -> None:
