@@ -1,4 +1,5 @@
-"""Collects the signing benchmarks' figures and prints them side by side with their ratios."""
+"""Collects the signing benchmarks' figures and prints them side by side with their ratios, and
+the checksum benchmarks' throughputs in a table of their own."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ FIGURES: dict[tuple[str, str], float] = {}
 VARIANTS = (("seed", "seed"), ("boto3", "botocore signer"), ("ours", "our signer"))
 
 
+# what -> (MiB per second, seconds); filled by test_checksum_bench.py.
+THROUGHPUTS: dict[str, tuple[float, float]] = {}
+
+
 def record(measure: str, variant: str, value: float) -> None:
     """Keep one figure for the summary table."""
     FIGURES[(measure, variant)] = value
+
+
+def record_throughput(what: str, mib: float, seconds: float) -> None:
+    """Keep one throughput (``mib`` MiB in ``seconds``, a median) for the checksum table."""
+    THROUGHPUTS[what] = (mib / seconds, seconds)
 
 
 def median(values: list[float]) -> float:
@@ -39,6 +49,10 @@ def _ratio(measure: str, variant: str) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if THROUGHPUTS:
+        terminalreporter.section("checksums and the client's throughput (medians)")
+        for what, (rate, seconds) in THROUGHPUTS.items():
+            terminalreporter.write_line(f"{what:78}{rate:>10,.1f} MiB/s{seconds:>10.3f} s")
     if not FIGURES:
         return
     rows = [
