@@ -164,7 +164,14 @@ def localstack_s3(state_dir: Path, log_path: Path | None = None) -> Iterator[str
     state_dir.mkdir(parents=True, exist_ok=True)
     # Nothing of the outer AWS configuration leaks in: it checks signatures against the secret
     # `test` for access keys it does not know, which is what the local stack signs with.
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "LOCALSTACK_"))}
+    # Nor BOTO_DISABLE_CRT (tests and developers may set it for their own botocore): LocalStack's botocore
+    # computes the CRC64NVME S3 stores for every object with the CRT, and without it every PUT
+    # and completion fails (500 InternalError, "'NoneType' object has no attribute 'crc64nvme'").
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "LOCALSTACK_")) and name != "BOTO_DISABLE_CRT"
+    }
     env |= _LOCALSTACK_SETTINGS | {
         "GATEWAY_LISTEN": f"{LOOPBACK}:{port}",
         "LOCALSTACK_HOST": f"{LOOPBACK}:{port}",

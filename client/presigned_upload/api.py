@@ -65,28 +65,59 @@ class UploadApiClient:
         self._token: str | None = None
         self._token_lock = threading.Lock()
 
-    def create_upload(self, content_type: str, size: int, sha256: str | None, filename: str) -> dict[str, Any]:
+    def create_upload(
+        self,
+        content_type: str,
+        size: int,
+        filename: str,
+        *,
+        sha256: str | None = None,
+        crc64nvme: str | None = None,
+    ) -> dict[str, Any]:
+        """A URL for one PUT, binding the file's SHA-256 or CRC64NVME when given (one of them)."""
         body: dict[str, Any] = {"content_type": content_type, "size": size, "filename": filename}
         if sha256 is not None:
             body["sha256"] = sha256
+        if crc64nvme is not None:
+            body["crc64nvme"] = crc64nvme
         return self._call("POST", "/uploads", json=body)
 
     def create_multipart(
-        self, content_type: str, size: int, filename: str, part_size: int | None, checksums: bool = False
+        self,
+        content_type: str,
+        size: int,
+        filename: str,
+        part_size: int | None,
+        *,
+        checksums: bool = False,
+        crc64nvme: str | None = None,
     ) -> dict[str, Any]:
+        """Start a multipart upload: with ``crc64nvme`` (the whole file's), a full-object CRC64NVME
+        upload whose part URLs bind each part's (``sign_parts(crc64nvmes=...)``) and whose
+        completion S3 checks; with ``checksums``, part SHA-256s (a composite). One or neither."""
         body: dict[str, Any] = {"content_type": content_type, "size": size, "filename": filename}
         if part_size is not None:
             body["part_size"] = part_size
         if checksums:
             body["checksums"] = True  # each part URL then binds the SHA-256 sent with sign_parts
+        if crc64nvme is not None:
+            body["crc64nvme"] = crc64nvme
         return self._call("POST", "/uploads/multipart", json=body)
 
     def sign_parts(
-        self, upload_id: str, key: str, part_numbers: list[int], sha256s: list[str] | None = None
+        self,
+        upload_id: str,
+        key: str,
+        part_numbers: list[int],
+        sha256s: list[str] | None = None,
+        *,
+        crc64nvmes: list[str] | None = None,
     ) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"key": key, "part_numbers": part_numbers}
         if sha256s is not None:
             body["sha256s"] = sha256s
+        if crc64nvmes is not None:
+            body["crc64nvmes"] = crc64nvmes
         parts: list[dict[str, Any]] = self._call(
             "POST", f"/uploads/multipart/{quote(upload_id, safe='')}/parts", json=body
         )["parts"]
@@ -98,11 +129,21 @@ class UploadApiClient:
         return parts
 
     def complete(
-        self, upload_id: str, key: str, parts: list[dict[str, Any]], size: int | None = None
+        self,
+        upload_id: str,
+        key: str,
+        parts: list[dict[str, Any]],
+        size: int | None = None,
+        *,
+        crc64nvme: str | None = None,
     ) -> dict[str, Any]:
+        """Assemble the parts; an upload created with a whole-file ``crc64nvme`` needs it again
+        (S3 checks the assembled object against it), and the answer carries the stored one."""
         body: dict[str, Any] = {"key": key, "parts": parts}
         if size is not None:
             body["size"] = size  # lets a repeated completion be answered from the stored object
+        if crc64nvme is not None:
+            body["crc64nvme"] = crc64nvme
         return self._call("POST", f"/uploads/multipart/{quote(upload_id, safe='')}/complete", json=body)
 
     def abort(self, upload_id: str, key: str) -> None:

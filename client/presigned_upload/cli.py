@@ -1,13 +1,17 @@
 """`presigned-upload upload FILE --api URL`: upload a file, print its key, exit 0 (or say why not).
 
-The ID token comes from $PRESIGNED_UPLOAD_TOKEN, --token-file or --token-command (run again when
-the API answers 401), never from the command line.
+Every upload binds the file's CRC64NVME, and S3's stored one is compared with it: stdout gets the
+key alone (or, with --json, the key, size and stored CRC64NVME as one JSON object), stderr one line
+with the stored CRC64NVME (not with --quiet). A mismatch is an error (exit code 1, nothing on
+stdout). The ID token comes from $PRESIGNED_UPLOAD_TOKEN, --token-file or --token-command (run
+again when the API answers 401), never from the command line.
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
 import shlex
 import signal
@@ -22,12 +26,13 @@ from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from presigned_upload import __version__
+from presigned_upload import crc64nvme as crc
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
 from presigned_upload.credentials import TokenCommand, TokenCommandFailed
 from presigned_upload.redact import scrub
 from presigned_upload.retry import Backoff
-from presigned_upload.transfer import Confirm, MiB, UploadFailed, UploadOptions, upload_file
+from presigned_upload.transfer import Confirm, MiB, UploadFailed, UploadOptions, UploadResult, upload_file
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 USAGE = 2
@@ -129,7 +134,17 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME:VALUE",
         help="extra API header such as x-api-key (not Authorization: use the token options)",
     )
-    upload.add_argument("--quiet", action="store_true", help="no progress bar")
+    upload.add_argument(
+        "--no-checksum",
+        action="store_true",
+        help="bind no CRC64NVME to a new upload (the file is then read once, not twice; S3 checks only the size)",
+    )
+    upload.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"key", "size", "crc64nvme", "crc64nvme_source", "multipart"}, not the key alone',
+    )
+    upload.add_argument("--quiet", action="store_true", help="no progress bar, no line about the stored checksum")
     upload.add_argument(
         "--yes",
         action="store_true",
@@ -275,11 +290,18 @@ def main(argv: list[str] | None = None) -> int:
         state_dir=arguments.state_dir,
         content_type=arguments.content_type,
         confirm_resend=_confirm(arguments.yes),
+        checksum=not arguments.no_checksum,
     )
     api = UploadApiClient(
         arguments.api, headers=headers, token=token, retries=retries, backoff=Backoff(options.backoff_seconds)
     )
     bar = ProgressBar(arguments.file.stat().st_size, sys.stderr, enabled=not arguments.quiet)
+    if crc.IMPLEMENTATION != "awscrt" and not arguments.no_checksum:
+        print(
+            "presigned-upload: awscrt is not installed, so the CRC64NVME is computed in pure Python, "
+            "at a few MB/s: install awscrt (pip install awscrt), or pass --no-checksum",
+            file=sys.stderr,
+        )
     with _ctrl_c():
         try:
             result = upload_file(arguments.file, api, options, bar)
@@ -292,8 +314,33 @@ def main(argv: list[str] | None = None) -> int:
             print(f"presigned-upload: interrupted{_after_interrupt(arguments, argv)}", file=sys.stderr)
             return INTERRUPTED
     bar.finish()
-    print(result.key)
+    if arguments.json:
+        shown = {
+            "key": result.key,
+            "size": result.size,
+            "crc64nvme": result.crc64nvme,
+            "crc64nvme_source": result.crc64nvme_source,
+            "multipart": result.multipart,
+        }
+        print(json.dumps(shown))
+    else:
+        print(result.key)  # alone on stdout, as ever: `KEY=$(presigned-upload upload ...)` keeps working
+    if not arguments.quiet:
+        print(f"presigned-upload: {_stored(result)}", file=sys.stderr)
     return 0
+
+
+def _stored(result: UploadResult) -> str:
+    """One line on what was stored and what was checked."""
+    stored = f"stored {result.size} bytes at {result.key}"
+    how = {
+        "compared": "S3's, equal to this file's",
+        "s3": "S3's; this file's was not computed (--no-checksum)",
+        "bound": "this file's, which the upload bound and S3 checked; S3's answer carried none",
+    }
+    if result.crc64nvme is None or result.crc64nvme_source is None:
+        return f"{stored}; S3 reported no CRC64NVME"
+    return f"{stored}, crc64nvme={result.crc64nvme} ({how[result.crc64nvme_source]})"
 
 
 def _token_command(command: str | None) -> TokenCommand | None:

@@ -1,9 +1,11 @@
 """What `--resume` needs to find a multipart upload again: a small JSON file beside the work.
 
 Only the key and upload id are kept, with the file's size and modification time so a changed
-file is never resumed into the old upload. Which parts are done is asked of S3, not stored; the
-completion request is recorded just before it is sent, so that a completion whose answer was
-lost can be repeated after S3 has forgotten the upload (it answers from the stored object).
+file is never resumed into the old upload, and which checksum the upload binds: the whole file's
+CRC64NVME (``crc64nvme``, version 2), or part SHA-256s (``checksums``, from clients before it).
+Which parts are done is asked of S3, not stored; the completion request is recorded just before
+it is sent, so that a completion whose answer was lost can be repeated after S3 has forgotten the
+upload (it answers from the stored object).
 
 The file carries a format ``version``: one written by a newer client, or one that is not a state
 at all (empty, cut short, edited), is refused with :class:`Unreadable`, which says how to go on.
@@ -19,7 +21,10 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-VERSION = 1  # files from before the field existed are version 1 too
+# 2: an upload may be a full-object CRC64NVME one (``crc64nvme``), which a client that reads only
+# version 1 would resume without its part checksums (and S3 would refuse every part). Files from
+# before the field existed are version 1 too.
+VERSION = 2
 # The longest file name kept whole in a state file's name: with the digest and suffixes it stays
 # well under the 255 bytes most file systems allow. Longer names are cut; the digest of the full
 # path keeps their state files apart.
@@ -39,6 +44,9 @@ class ResumeState:
     content_type: str
     completion: list[dict[str, Any]] | None = None  # the parts of a completion already sent
     checksums: bool = False  # each part's URL binds its SHA-256 (S3 lists it to resume from)
+    # The whole file's CRC64NVME (base64) the upload was created with, and that its completion
+    # gives: each part's URL binds the part's CRC64NVME, and S3 lists it to resume from.
+    crc64nvme: str | None = None
 
 
 # What each field must hold (a bool is not an int here); fields not named are ignored.
@@ -52,6 +60,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "content_type": str,
     "completion": (list, type(None)),
     "checksums": bool,
+    "crc64nvme": (str, type(None)),
 }
 
 

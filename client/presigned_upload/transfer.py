@@ -4,16 +4,27 @@ Bytes are streamed from the file, never held whole: a PUT reads its file, or its
 file, a block at a time as the socket takes them, so memory stays at a few blocks per worker
 whatever the file or part size.
 
+Every upload binds the file's CRC64NVME (:mod:`presigned_upload.crc64nvme`), so S3 refuses bytes
+that are not the file's, and the stored object's CRC64NVME that S3 answers is compared with the
+file's (:class:`ChecksumMismatch`). A single PUT binds it as ``x-amz-checksum-crc64nvme``, and S3
+answers the one it stored in the same header. A multipart upload is a full-object CRC64NVME one:
+one read of the file before the upload is created gives each part's CRC64NVME and, combined
+(:func:`~presigned_upload.crc64nvme.combine`), the whole file's, which the create announces; each
+part URL binds its part's, the completion gives the whole file's again, S3 checks the assembled
+object against it, and the API answers the one stored. The file is read twice, as it was when
+parts bound their SHA-256: once to compute, once to send.
+
 Every PUT is retried with backoff (:mod:`presigned_upload.retry`) on network errors, throttling,
 5xx answers and S3's ``400 RequestTimeout``. A URL S3 refuses as no longer valid (403, or
 ``400 ExpiredToken`` when the credentials that signed it ended before its expiry) is signed anew,
-once. A single PUT binds ``If-None-Match: *`` and the file's SHA-256 to a key the API has just
+once. A single PUT binds ``If-None-Match: *`` and the file's CRC64NVME to a key the API has just
 made, which only that URL can write: so a 412 after an attempt whose answer was lost means the
 bytes are stored, and is success.
 
-A multipart upload is created with checksums: each part URL binds that part's SHA-256. It records
-its key and upload id so ``--resume`` asks S3 which parts it holds, with their digests, and sends
-only the others and any whose bytes in the file no longer match. Bytes S3 holds are never sent
+A multipart upload records its key, upload id and whole-file CRC64NVME so ``--resume`` asks S3
+which parts it holds, with their CRC64NVMEs, computes the file's again and sends only the other
+parts and any whose bytes in the file no longer match (uploads recorded by earlier clients, with
+part SHA-256s or no checksums, are resumed as they were made). Bytes S3 holds are never sent
 again without asking: a resumed upload that S3 no longer knows is first completed again (it may
 have finished), and only when no object was stored either is the whole file sent anew, once the
 user confirms. API calls are retried by :class:`~presigned_upload.api.UploadApiClient`.
@@ -33,13 +44,14 @@ import mimetypes
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import requests
 
+from presigned_upload import crc64nvme as crc
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
 from presigned_upload.credentials import TokenCommandFailed
@@ -57,6 +69,15 @@ PUT_TIMEOUT = (10.0, 60.0)
 STOP_GRACE = 0.5
 # Bytes read (and hashed) at a time.
 BLOCK = 256 * 1024
+# The part size when none is asked for: the API's own rule (the smallest whole MiB of at least
+# 8 MiB that needs at most 10 000 parts). The client decides it, as each part's CRC64NVME is
+# computed before the upload is created.
+DEFAULT_PART_SIZE = 8 * MiB
+MIN_PART_SIZE = 5 * MiB
+MAX_PART_SIZE = 5 * 1024 * MiB
+MAX_PARTS = 10_000
+# Where S3 answers a PUT with the CRC64NVME it stored.
+CRC64NVME_HEADER = "x-amz-checksum-crc64nvme"
 # S3 error codes of a 400 that may go away when the same URL is tried again...
 RETRY_S3_CODES = frozenset({"RequestTimeout", "RequestTimeoutException"})
 # ...and those that a freshly signed URL may cure (the signing session ended before the URL did).
@@ -68,6 +89,10 @@ _Item = TypeVar("_Item")
 
 class UploadFailed(RuntimeError):
     """The upload could not be finished; the message says why and what to do."""
+
+
+class ChecksumMismatch(UploadFailed):
+    """S3 answered that the object it stored has another CRC64NVME than the file's."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,8 @@ class UploadOptions:
     content_type: str | None = None
     # Asked before a vanished upload's file is sent again; None refuses (non-interactive use).
     confirm_resend: Confirm | None = None
+    # Bind the file's CRC64NVME (new uploads; a resumed one keeps what it was created with).
+    checksum: bool = True
 
 
 @dataclass
@@ -95,6 +122,14 @@ class UploadResult:
     multipart: bool
     resumed: bool = False
     parts_sent: list[int] = field(default_factory=list)
+    # The stored object's CRC64NVME (base64): S3's answer when it gave one (then equal to the
+    # file's, else ChecksumMismatch), otherwise the file's that the upload bound and S3 checked.
+    # None when neither is known (an upload without checksum whose answer carried none).
+    crc64nvme: str | None = None
+    # How it is known: "compared" (S3 answered it, equal to the file's), "s3" (S3 answered it; the
+    # file's was not computed: an upload without checksum), "bound" (the file's, which the upload
+    # bound and S3 checked, when S3's answer carried none: a 412 after a lost answer).
+    crc64nvme_source: Literal["compared", "s3", "bound"] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,28 +166,95 @@ def _single_put(
     path: Path, size: int, content_type: str, api: UploadApiClient, options: UploadOptions, report: Progress
 ) -> UploadResult:
     whole = _Bytes(path, 0, size)
-    sha256 = _sha256(whole, threading.Event())
-    upload = api.create_upload(content_type, size, sha256, path.name)
+    own = crc.to_base64(_crc64nvme(whole, threading.Event())) if options.checksum else None
+    upload = api.create_upload(content_type, size, path.name, crc64nvme=own)
     try:
-        _put_with_retries(upload["url"], upload["headers"], whole, options, report, what="the file")
+        response = _put_with_retries(upload["url"], upload["headers"], whole, options, report, what="the file")
     except _UrlRefused as refused:
         if refused.maybe_stored:
             raise UploadFailed(
                 f"{refused}, after an attempt whose answer was lost: the file may be stored at {upload['key']}"
             ) from None
         # Nothing was stored under the refused URL's key: ask for a new URL (and key), once.
-        upload = api.create_upload(content_type, size, sha256, path.name)
-        _put_with_retries(upload["url"], upload["headers"], whole, options, report, what="the file")
-    return UploadResult(key=upload["key"], size=size, multipart=False)
+        upload = api.create_upload(content_type, size, path.name, crc64nvme=own)
+        response = _put_with_retries(upload["url"], upload["headers"], whole, options, report, what="the file")
+    # A 412 after a lost answer carries none: the bytes stored then are the ones the URL bound.
+    stored = response.headers.get(CRC64NVME_HEADER) if response.status_code < 300 else None
+    return _checked(UploadResult(key=upload["key"], size=size, multipart=False), stored, own)
+
+
+def _checked(result: UploadResult, stored: str | None, own: str | None) -> UploadResult:
+    """``result`` with the stored CRC64NVME, once S3's (``stored``) is found equal to the file's
+    (``own``); :class:`ChecksumMismatch` when it is not."""
+    if stored is not None and own is not None and stored != own:
+        raise ChecksumMismatch(
+            f"S3 stored {result.key} with the CRC64NVME {stored}, but this file's is {own}: "
+            "the stored object is not this file; do not use it, and upload the file again"
+        )
+    source: Literal["compared", "s3", "bound"] | None = None
+    if stored is not None:
+        source = "compared" if own is not None else "s3"
+    elif own is not None:
+        source = "bound"
+    return replace(result, crc64nvme=stored or own, crc64nvme_source=source)
+
+
+@dataclass
+class _Checksums:
+    """What an upload's part URLs bind and its completion gives: the whole file's CRC64NVME and
+    each part's (computed before the upload starts), part SHA-256s (an upload an earlier client
+    made; hashed a batch at a time), or nothing."""
+
+    kind: Literal["crc64nvme", "sha256"] | None
+    parts: dict[int, str] = field(default_factory=dict)  # base64, by part number
+    whole: str | None = None  # the whole file's CRC64NVME, base64
 
 
 @dataclass
 class _Multipart:
-    """One multipart upload in progress: its recorded state and the parts S3 already holds."""
+    """One multipart upload in progress: its recorded state, the parts S3 already holds, and the
+    checksums of the file's parts."""
 
     state: resume_state.ResumeState
     held: dict[int, dict[str, Any]]
     resumed: bool
+    checksums: _Checksums
+
+
+def part_size_for(size: int, asked: int | None) -> int:
+    """The part size of a ``size``-byte upload: ``asked``, or the API's default rule;
+    :class:`UploadFailed` for one S3 cannot take (before the file is read)."""
+    if asked is None:
+        return max(DEFAULT_PART_SIZE, _ceil_div(_ceil_div(size, MAX_PARTS), MiB) * MiB)
+    if not MIN_PART_SIZE <= asked <= MAX_PART_SIZE:
+        raise UploadFailed(f"the part size must be from 5MiB to 5GiB, not {asked} bytes")
+    if _ceil_div(size, asked) > MAX_PARTS:
+        raise UploadFailed(f"parts of {asked} bytes would be more than {MAX_PARTS}: ask for larger ones")
+    return asked
+
+
+def _ceil_div(dividend: int, divisor: int) -> int:
+    return -(-dividend // divisor)
+
+
+def _part_crcs(path: Path, size: int, part_size: int) -> _Checksums:
+    """Each part's CRC64NVME and, combined from them, the whole file's: one read of the file."""
+    parts: dict[int, str] = {}
+    whole = 0
+    stop = threading.Event()  # this runs on the caller's thread: a Ctrl-C interrupts it there
+    for number, offset in enumerate(range(0, size, part_size), start=1):
+        length = min(part_size, size - offset)
+        value = _crc64nvme(_Bytes(path, offset, length), stop)
+        parts[number] = crc.to_base64(value)
+        whole = crc.combine(whole, value, length)
+    return _Checksums("crc64nvme", parts, crc.to_base64(whole))
+
+
+def _checksums_of(path: Path, size: int, state: resume_state.ResumeState) -> _Checksums:
+    """The checksums a recorded upload binds, computed from the file as it is now."""
+    if state.crc64nvme is not None:
+        return _part_crcs(path, size, state.part_size)
+    return _Checksums("sha256" if state.checksums else None)
 
 
 def _start_or_resume(
@@ -169,12 +271,15 @@ def _start_or_resume(
             if finished is not None:
                 return finished
         else:
-            return _Multipart(saved, {part["part_number"]: part for part in held}, resumed=True)
+            parts = {part["part_number"]: part for part in held}
+            return _Multipart(saved, parts, resumed=True, checksums=_checksums_of(path, size, saved))
+    part_size = part_size_for(size, options.part_size)
     try:
         resume_state.prepare(options.state_dir)  # before the upload exists: a failure here orphans nothing
     except OSError as error:
         raise UploadFailed(f"cannot keep the resume state in {options.state_dir}: {error.strerror}") from None
-    created = api.create_multipart(content_type, size, path.name, options.part_size, checksums=True)
+    checksums = _part_crcs(path, size, part_size) if options.checksum else _Checksums(None)
+    created = api.create_multipart(content_type, size, path.name, part_size, crc64nvme=checksums.whole)
     state = resume_state.ResumeState(
         file=str(path.resolve()),
         size=size,
@@ -183,18 +288,23 @@ def _start_or_resume(
         upload_id=created["upload_id"],
         part_size=created["part_size"],
         content_type=content_type,
-        checksums=bool(created.get("checksums")),
+        crc64nvme=checksums.whole,
     )
+    refusal = None
+    if created["part_size"] != part_size:
+        refusal = f"the API cut the file into parts of {created['part_size']} bytes, not the {part_size} asked"
+    elif created.get("crc64nvme") != checksums.whole:
+        refusal = "the API did not create a CRC64NVME upload (a deployment from before issue 21): try --no-checksum"
     try:
-        resume_state.save(state, options.state_dir)
+        if refusal is None:
+            resume_state.save(state, options.state_dir)
     except OSError as error:
+        refusal = f"cannot save the resume state in {options.state_dir} ({error.strerror})"
+    if refusal is not None:
         with contextlib.suppress(ApiError):  # if not, the bucket's lifecycle rule removes it in the end
             api.abort(state.upload_id, state.key)
-        raise UploadFailed(
-            f"cannot save the resume state in {options.state_dir} ({error.strerror}); "
-            "the upload was aborted and nothing was sent"
-        ) from None
-    return _Multipart(state, {}, resumed=False)
+        raise UploadFailed(f"{refusal}; the upload was aborted and nothing was sent")
+    return _Multipart(state, {}, resumed=False, checksums=checksums)
 
 
 def _vanished(
@@ -204,13 +314,14 @@ def _vanished(
     expired. The stored object when there is one; ``None`` once the user agreed to start afresh."""
     if saved.completion is not None:
         try:
-            completed = api.complete(saved.upload_id, saved.key, saved.completion, size)
+            completed = api.complete(saved.upload_id, saved.key, saved.completion, size, crc64nvme=saved.crc64nvme)
         except ApiError as error:
             if error.status != 404:
                 raise
         else:
             resume_state.forget(path, options.state_dir)
-            return UploadResult(key=completed["key"], size=completed["size"], multipart=True, resumed=True)
+            result = UploadResult(key=completed["key"], size=completed["size"], multipart=True, resumed=True)
+            return _checked(result, completed.get("crc64nvme"), saved.crc64nvme)
     question = f"The upload {saved.upload_id} is gone and no object was stored; send all {size} bytes again? [y/N] "
     if options.confirm_resend is None:
         raise UploadFailed(
@@ -230,11 +341,10 @@ def _multipart(
     if isinstance(upload, UploadResult):
         report(size)
         return upload
-    state = upload.state
+    state, checksums = upload.state, upload.checksums
     part_size = state.part_size
     part_count = max(1, -(-size // part_size))
     etags: dict[int, str] = {}
-    digests: dict[int, str] = {}
     sent: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -243,11 +353,13 @@ def _multipart(
         return _Bytes(path, (number - 1) * part_size, min(part_size, size - (number - 1) * part_size))
 
     def hash_part(number: int) -> None:
-        digests[number] = _sha256(part(number), stop)
+        checksums.parts[number] = _sha256(part(number), stop)
 
     def sign(numbers: list[int]) -> list[dict[str, Any]]:
-        sha256s = [digests[number] for number in numbers] if state.checksums else None
-        return api.sign_parts(state.upload_id, state.key, numbers, sha256s)
+        values = [checksums.parts[number] for number in numbers] if checksums.kind else None
+        if checksums.kind == "crc64nvme":
+            return api.sign_parts(state.upload_id, state.key, numbers, crc64nvmes=values)
+        return api.sign_parts(state.upload_id, state.key, numbers, values)
 
     def send(signed: dict[str, Any]) -> None:
         number = signed["part_number"]
@@ -266,12 +378,12 @@ def _multipart(
     try:
         for first in range(1, part_count + 1, batch):
             numbers = list(range(first, min(first + batch, part_count + 1)))
-            if state.checksums:  # to sign, and to compare with what S3 holds
+            if checksums.kind == "sha256":  # to sign, and to compare with what S3 holds
                 _in_parallel(hash_part, numbers, options.concurrency, stop)
             missing = []
             for number in numbers:
                 held = upload.held.get(number)
-                if held is not None and _holds(held, part(number).length, digests.get(number)):
+                if held is not None and _holds(held, part(number).length, checksums, number):
                     etags[number] = held["etag"]
                     report(held["size"])
                 else:
@@ -279,9 +391,11 @@ def _multipart(
             if missing:
                 _in_parallel(send, sign(missing), options.concurrency, stop)
         completion = [{"part_number": number, "etag": etags[number]} for number in sorted(etags)]
-        state = replace(state, completion=completion)
+        # The whole file's CRC64NVME as it is now (a file rewritten since the create, its size and
+        # mtime kept, has another: S3 checks the assembled object against this one).
+        state = replace(state, completion=completion, crc64nvme=checksums.whole)
         resume_state.save(state, options.state_dir)  # before it is sent: its answer may be lost
-        completed = api.complete(state.upload_id, state.key, completion, size)
+        completed = api.complete(state.upload_id, state.key, completion, size, crc64nvme=checksums.whole)
     except Exception as error:
         said = str(error) if isinstance(error, (UploadFailed, ApiError, TokenCommandFailed)) else network_failure(error)
         raise UploadFailed(
@@ -290,18 +404,20 @@ def _multipart(
     finally:
         stop.set()  # parts still in flight (after Ctrl-C or a failure) stop sending at once
     resume_state.forget(path, options.state_dir)
-    return UploadResult(
+    result = UploadResult(
         key=completed["key"], size=completed["size"], multipart=True, resumed=upload.resumed, parts_sent=sent
     )
+    return _checked(result, completed.get("crc64nvme"), checksums.whole)
 
 
-def _holds(held: dict[str, Any], length: int, digest: str | None) -> bool:
-    """Whether the part S3 holds is this one: its size, and its SHA-256 when S3 lists one (an
+def _holds(held: dict[str, Any], length: int, checksums: _Checksums, number: int) -> bool:
+    """Whether the part S3 holds is this one: its size, and its checksum when S3 lists one (an
     upload made with checksums; a file rewritten with its size and mtime kept is caught here)."""
     if held["size"] != length:
         return False
-    listed = held.get("sha256")
-    return listed is None or digest is None or listed == digest
+    listed = held.get(checksums.kind) if checksums.kind is not None else None
+    local = checksums.parts.get(number)
+    return listed is None or local is None or listed == local
 
 
 def _in_parallel(work: Callable[[_Item], None], items: Sequence[_Item], workers: int, stop: threading.Event) -> None:
@@ -353,21 +469,37 @@ def _in_parallel(work: Callable[[_Item], None], items: Sequence[_Item], workers:
         raise Stopped("stopped")
 
 
-def _sha256(source: _Bytes, stop: threading.Event) -> str:
-    """The base64 SHA-256 of ``source``, read a block at a time."""
-    digest = hashlib.sha256()
-    with source.path.open("rb") as file:
+def _blocks(source: _Bytes, stop: threading.Event) -> Iterator[memoryview]:
+    """``source`` a block at a time, in one reused buffer (each block is valid until the next)."""
+    buffer = bytearray(BLOCK)
+    view = memoryview(buffer)
+    with source.path.open("rb", buffering=0) as file:
         file.seek(source.offset)
         left = source.length
         while left:
             if stop.is_set():
                 raise Stopped("stopped")
-            block = file.read(min(BLOCK, left))
-            if not block:
+            read = file.readinto(view[: min(BLOCK, left)])
+            if not read:
                 raise UploadFailed(f"{source.path} got shorter while it was read")
-            digest.update(block)
-            left -= len(block)
+            yield view[:read]
+            left -= read
+
+
+def _sha256(source: _Bytes, stop: threading.Event) -> str:
+    """The base64 SHA-256 of ``source``, read a block at a time."""
+    digest = hashlib.sha256()
+    for block in _blocks(source, stop):
+        digest.update(block)
     return base64.b64encode(digest.digest()).decode()
+
+
+def _crc64nvme(source: _Bytes, stop: threading.Event) -> int:
+    """The CRC64NVME of ``source``, read a block at a time."""
+    value = 0
+    for block in _blocks(source, stop):
+        value = crc.crc64nvme(block, value)
+    return value
 
 
 def _s3_code(response: requests.Response) -> str:

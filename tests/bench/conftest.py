@@ -58,6 +58,20 @@ FIGURES: dict[tuple[str, str], float] = {}
 VARIANTS = (("seed", "seed"), ("boto3", "botocore signer"), ("ours", "our signer"))
 
 
+# what -> (MiB per second, seconds); filled by test_checksum_bench.py.
+THROUGHPUTS: dict[str, tuple[float, float]] = {}
+
+
+def record_throughput(what: str, mib: float, seconds: float) -> None:
+    """Keep one throughput (``mib`` MiB in ``seconds``, a median) for the checksum table."""
+    THROUGHPUTS[what] = (mib / seconds, seconds)
+
+
+def _throughput_table(write: Any) -> None:
+    for what, (rate, seconds) in THROUGHPUTS.items():
+        write(f"{what:78}{rate:>10,.1f} MiB/s{seconds:>10.3f} s")
+
+
 def record(measure: str, variant: str, value: float) -> None:
     """Keep one figure for the signers' summary table."""
     FIGURES[(measure, variant)] = value
@@ -164,6 +178,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         (ADDED, "each cold-path replacement: what putting the standard library back adds", _added_table),
         (WARM_CALLS, "each cold-path replacement, warm: one call, best of 7 x 2 000", _warm_calls_table),
         (FIGURES, "signing: seed vs botocore signer vs our signer", _signing_table),
+        (THROUGHPUTS, "checksums and the client's throughput (medians)", _throughput_table),
     )
     for figures, title, table in tables:
         if figures:

@@ -1,9 +1,15 @@
-"""Multipart uploads through the local gateway and the local stack's S3, with the command-line client."""
+"""Multipart uploads through the local gateway and the local stack's S3, with the command-line client.
+
+The client binds the file's CRC64NVME on every upload: LocalStack's S3 checks it (each part's,
+and the assembled object's at completion) and stores it, and the client compares S3's stored value
+with its own and prints it.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -14,8 +20,9 @@ import requests
 from devtools.local_stack import LocalStack
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
-from presigned_upload.transfer import MiB, UploadOptions, upload_file
-from tests.stack_fixtures import cli
+from presigned_upload.crc64nvme import Crc64Nvme
+from presigned_upload.transfer import MiB, UploadOptions, UploadResult, upload_file
+from tests.stack_fixtures import cli, require_capability
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +37,18 @@ def stored_sha256(stack: LocalStack, key: str) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def crc64nvme_of(data: bytes) -> str:
+    running = Crc64Nvme()
+    running.update(data)
+    return running.base64()
+
+
+def stored_crc64nvme(stack: LocalStack, key: str) -> tuple[str | None, str | None]:
+    """The CRC64NVME S3 stores with the object, and its type (FULL_OBJECT or COMPOSITE)."""
+    head = stack.client("s3").head_object(Bucket=stack.outputs["bucket_name"], Key=key, ChecksumMode="ENABLED")
+    return head.get("ChecksumCRC64NVME"), head.get("ChecksumType")
+
+
 def test_the_client_uploads_17_mib_in_5_mib_parts(
     big_file: Path, api_url: str, auth: dict[str, str], stack: LocalStack
 ) -> None:
@@ -40,8 +59,14 @@ def test_the_client_uploads_17_mib_in_5_mib_parts(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip()
+    assert result.stdout == f"{key}\n"  # the key alone on stdout
     assert key.endswith(".bin")
     assert stored_sha256(stack, key) == hashlib.sha256(big_file.read_bytes()).hexdigest()
+    if stack.s3.checks_signatures:  # LocalStack's S3 (moto's stores no checksum)
+        whole = crc64nvme_of(big_file.read_bytes())
+        # A full-object CRC64NVME upload: S3 checked the assembled object against the file's.
+        assert stored_crc64nvme(stack, key) == (whole, "FULL_OBJECT")
+        assert result.stderr.strip().endswith(f"crc64nvme={whole} (S3's, equal to this file's)")
 
 
 def test_the_client_uses_one_put_below_the_threshold(
@@ -49,11 +74,17 @@ def test_the_client_uses_one_put_below_the_threshold(
 ) -> None:
     small = tmp_path / "notes.txt"
     small.write_text("small file\n")
-    result = cli("upload", str(small), "--api", api_url, cwd=tmp_path, auth=auth)
+    result = cli("upload", str(small), "--api", api_url, "--json", cwd=tmp_path, auth=auth)
     assert result.returncode == 0, result.stderr
-    stored = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=result.stdout.strip())
+    shown = json.loads(result.stdout)
+    stored = stack.client("s3").get_object(Bucket=stack.outputs["bucket_name"], Key=shown["key"])
     assert stored["Body"].read() == b"small file\n"
     assert stored["ContentType"] == "text/plain"
+    if stack.s3.checks_signatures:
+        # The PUT bound the file's CRC64NVME; S3 answered the one it stored, which the client compared.
+        crc = crc64nvme_of(b"small file\n")
+        assert (shown["crc64nvme"], shown["crc64nvme_source"], shown["multipart"]) == (crc, "compared", False)
+        assert stored_crc64nvme(stack, shown["key"])[0] == crc
 
 
 def test_the_client_fails_clearly_with_a_non_zero_exit(tmp_path: Path, api_url: str, auth: dict[str, str]) -> None:
@@ -86,6 +117,7 @@ def record(file: Path, created: dict[str, Any], directory: Path) -> None:
             part_size=created["part_size"],
             content_type="application/octet-stream",
             checksums=created["checksums"],
+            crc64nvme=created["crc64nvme"],
         ),
         directory,
     )
@@ -111,11 +143,56 @@ def test_resume_sends_only_the_missing_parts(
     assert resume_state.load(big_file, tmp_path) is None
 
 
-def test_resume_sends_again_a_part_whose_bytes_changed(
+def change_part_1_and_resume(
+    file: Path, data: bytearray, created: dict[str, Any], api: UploadApiClient, stack: LocalStack, directory: Path
+) -> UploadResult:
+    """Record ``created`` for ``file``, change a byte of its part 1 with its size and mtime kept,
+    resume: part 1 is sent again with part 3, and S3 holds the file as it is now."""
+    record(file, created, directory)
+    stat = file.stat()
+    data[7] ^= 0xFF  # part 1 changes...
+    file.write_bytes(data)
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
+
+    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=directory))
+
+    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
+    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
+    return result
+
+
+def test_resume_sends_again_a_part_whose_crc64nvme_changed(
     api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
 ) -> None:
-    # The client binds each part's SHA-256; S3 lists it, and a part the file no longer holds
-    # (rewritten with its size and mtime kept) is sent again rather than assembled.
+    # The client binds each part's CRC64NVME; S3 lists it, and a part the file no longer holds
+    # (rewritten with its size and mtime kept) is sent again rather than assembled. The completion
+    # gives the whole file's CRC64NVME as it is now, which S3 checks against the assembled object.
+    require_capability(stack.s3.checks_signatures, "CRC64NVME resume", "needs LocalStack's S3, which lists part CRCs")
+    file = tmp_path / "changing.bin"
+    data = bytearray(os.urandom(11 * MiB))
+    file.write_bytes(data)
+    api = UploadApiClient(api_url, headers=auth)
+    announced = crc64nvme_of(bytes(data))
+    created = api.create_multipart("application/octet-stream", len(data), file.name, 5 * MiB, crc64nvme=announced)
+    chunks = [bytes(data[: 5 * MiB]), bytes(data[5 * MiB : 10 * MiB])]
+    crcs = [crc64nvme_of(chunk) for chunk in chunks]
+    signed = api.sign_parts(created["upload_id"], created["key"], [1, 2], crc64nvmes=crcs)
+    for part, chunk in zip(signed, chunks, strict=True):
+        put_part(part, chunk)
+    listed = api.list_parts(created["upload_id"], created["key"])
+    assert [part["crc64nvme"] for part in listed] == crcs
+    result = change_part_1_and_resume(file, data, created, api, stack, tmp_path)
+    now = crc64nvme_of(bytes(data))
+    assert now != announced
+    assert (result.crc64nvme, result.crc64nvme_source) == (now, "compared")
+    assert stored_crc64nvme(stack, result.key) == (now, "FULL_OBJECT")
+
+
+def test_resume_of_an_upload_with_part_sha256s_sends_again_a_part_whose_bytes_changed(
+    api_url: str, auth: dict[str, str], stack: LocalStack, tmp_path: Path
+) -> None:
+    # An upload an earlier client made, each part binding its SHA-256 (a composite checksum): S3
+    # lists them, and the client resumes it as it was made.
     file = tmp_path / "changing.bin"
     data = bytearray(os.urandom(11 * MiB))
     file.write_bytes(data)
@@ -127,16 +204,7 @@ def test_resume_sends_again_a_part_whose_bytes_changed(
         put_part(part, chunk)
     listed = api.list_parts(created["upload_id"], created["key"])
     assert [part.get("sha256") for part in listed] == digests
-    record(file, created, tmp_path)
-    stat = file.stat()
-    data[7] ^= 0xFF  # part 1 changes...
-    file.write_bytes(data)
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and its mtime is kept
-
-    result = upload_file(file, api, UploadOptions(multipart_threshold=5 * MiB, resume=True, state_dir=tmp_path))
-
-    assert (result.resumed, sorted(result.parts_sent)) == (True, [1, 3])
-    assert stored_sha256(stack, result.key) == hashlib.sha256(data).hexdigest()
+    change_part_1_and_resume(file, data, created, api, stack, tmp_path)
 
 
 def test_abort_leaves_no_multipart_upload(api_url: str, auth: dict[str, str], stack: LocalStack) -> None:

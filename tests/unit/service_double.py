@@ -5,8 +5,12 @@ A real ``http.server`` on 127.0.0.1, on a free port, in a thread: the client rea
 requests and urllib3 as it reaches a deployment, so lost answers, stalled sockets and refusals
 happen on real connections. It answers the API's routes (under ``/v1``) as the function does,
 and the URLs it signs (under ``/s3``) as S3 does: a PUT must carry what its URL binds (key,
-Content-Length, the SHA-256 it was signed with, the part number and upload id), S3 checks the
-bytes against that SHA-256 (400 BadDigest), and ``If-None-Match: *`` onto a stored key is 412.
+Content-Length, the SHA-256 or CRC64NVME it was signed with, the part number and upload id), S3
+checks the bytes against that checksum (400 BadDigest), answers a PUT with the CRC64NVME it
+stored, and ``If-None-Match: *`` onto a stored key is 412. A multipart upload created with a
+whole-file CRC64NVME is completed only with it, and only when the assembled bytes have it; the
+answer carries the stored one. :attr:`ServiceDouble.misreported_crc64nvme` makes S3 answer
+another (a stored object that is not the file).
 Bytes go to files in a directory, a block at a time, so the double holds little in memory
 whatever is sent. :class:`Fault` scripts what goes wrong.
 """
@@ -27,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
+
+from awscrt.checksums import combine_crc64nvme, crc64nvme
 
 MiB = 1024 * 1024
 BLOCK = 64 * 1024
@@ -88,6 +94,7 @@ class _Signed:
     sha256: str | None
     upload_id: str | None = None
     part_number: int | None = None
+    crc64nvme: str | None = None
 
 
 @dataclass
@@ -96,6 +103,8 @@ class _Part:
     size: int
     sha256: str | None
     file: Path
+    crc64nvme: str | None = None
+    crc: int = 0  # the part's CRC64NVME, to combine into the object's
 
 
 @dataclass
@@ -103,7 +112,7 @@ class _Upload:
     key: str
     size: int
     part_size: int
-    checksums: bool
+    algorithm: Literal["SHA256", "CRC64NVME"] | None
     parts: dict[int, _Part] = field(default_factory=dict)
     state: Literal["open", "completed", "aborted"] = "open"
 
@@ -151,6 +160,8 @@ class ServiceDouble:
         # When set, the API answers 401 (as API Gateway's authorizer) to any other Authorization.
         self.tokens: set[str] | None = None
         self.faults: list[Fault] = []
+        # When set, S3 answers this CRC64NVME for what it stores (a PUT's header, a completion).
+        self.misreported_crc64nvme: str | None = None
         self._signed: dict[str, _Signed] = {}
         self._numbers = itertools.count(1)
         self._lock = threading.Condition()
@@ -246,17 +257,19 @@ class ServiceDouble:
         signed = self._signed.get(query.get("X-Amz-Signature", ""))
         length = int(handler.headers.get("Content-Length") or 0)
         bound = handler.headers.get("x-amz-checksum-sha256")
+        bound_crc = handler.headers.get("x-amz-checksum-crc64nvme")
         number = int(query["partNumber"]) if "partNumber" in query else None
         if (
             handler.command != "PUT"
             or signed is None
-            or (signed.key, signed.length, signed.sha256) != (key, length, bound)
+            or (signed.key, signed.length, signed.sha256, signed.crc64nvme) != (key, length, bound, bound_crc)
             or (signed.upload_id, signed.part_number) != (query.get("uploadId"), number)
         ):
             self._drain(handler)
             return _xml(403, "SignatureDoesNotMatch")
         file = self._directory / f"{next(self._numbers)}.bin"
         digest = hashlib.sha256()
+        crc = 0
         received = 0
         with file.open("wb") as out:
             while received < length:
@@ -264,10 +277,11 @@ class ServiceDouble:
                 if not block:
                     return None  # the client went away mid-body
                 digest.update(block)
+                crc = crc64nvme(block, crc)
                 out.write(block)
                 received += len(block)
         sha256 = base64.b64encode(digest.digest()).decode()
-        if bound is not None and bound != sha256:
+        if (bound is not None and bound != sha256) or (bound_crc is not None and bound_crc != _base64(crc)):
             return _xml(400, "BadDigest")
         etag = f'"{digest.hexdigest()[:32]}"'
         with self._lock:
@@ -275,12 +289,19 @@ class ServiceDouble:
                 upload = self.uploads[signed.upload_id]
                 if upload.state != "open":
                     return _xml(404, "NoSuchUpload")
-                upload.parts[number] = _Part(etag, length, sha256 if upload.checksums else None, file)
+                part = _Part(etag, length, None, file, crc=crc)
+                if upload.algorithm == "SHA256":
+                    part.sha256 = sha256
+                if upload.algorithm == "CRC64NVME":
+                    part.crc64nvme = _base64(crc)
+                upload.parts[number] = part
                 return 200, {"ETag": etag}, b""
             if handler.headers.get("If-None-Match") == "*" and key in self.objects:
                 return _xml(412, "PreconditionFailed")
             self.objects[key] = file
-        return 200, {"ETag": etag}, b""
+        # S3 stores a CRC64NVME for every object (unless another checksum was bound) and answers it.
+        stored = {} if bound is not None else {"x-amz-checksum-crc64nvme": self.misreported_crc64nvme or _base64(crc)}
+        return 200, {"ETag": etag, **stored}, b""
 
     def _sign(self, signed: _Signed) -> str:
         signature = f"{next(self._numbers):064x}"
@@ -324,21 +345,27 @@ class ServiceDouble:
 
     def _create_upload(self, body: dict[str, Any]) -> _Answer:
         key = f"uploads/{uuid.uuid4()}"
-        signed = _Signed(key, body["size"], body.get("sha256"))
+        if body.get("sha256") is not None and body.get("crc64nvme") is not None:
+            return _json(400, {"error": {"code": "bad_request", "message": "give sha256 or crc64nvme, not both"}})
+        signed = _Signed(key, body["size"], body.get("sha256"), crc64nvme=body.get("crc64nvme"))
         headers = {"Content-Type": body["content_type"], "Content-Length": str(body["size"]), "If-None-Match": "*"}
         if signed.sha256 is not None:
             headers["x-amz-checksum-sha256"] = signed.sha256
+        if signed.crc64nvme is not None:
+            headers["x-amz-checksum-crc64nvme"] = signed.crc64nvme
         answer = {"key": key, "method": "PUT", "url": self._sign(signed), "headers": headers, "expires_at": None}
         return _json(201, answer)
 
     def _create_multipart(self, body: dict[str, Any]) -> _Answer:
         size, part_size = body["size"], body.get("part_size") or 8 * MiB
         upload_id = f"upload-{next(self._numbers)}"
-        upload = _Upload(
-            f"uploads/{uuid.uuid4()}-{size}x{part_size}.bin", size, part_size, body.get("checksums", False)
-        )
+        checksums, crc = body.get("checksums", False), body.get("crc64nvme")
+        if checksums and crc is not None:
+            return _json(400, {"error": {"code": "bad_request", "message": "checksums or crc64nvme, not both"}})
+        algorithm = "SHA256" if checksums else "CRC64NVME" if crc is not None else None
+        upload = _Upload(f"uploads/{uuid.uuid4()}-{size}x{part_size}.bin", size, part_size, algorithm)
         self.uploads[upload_id] = upload
-        first_page = [] if upload.checksums else list(range(1, min(upload.part_count, 1000) + 1))
+        first_page = [] if algorithm else list(range(1, min(upload.part_count, 1000) + 1))
         return _json(
             201,
             {
@@ -346,8 +373,9 @@ class ServiceDouble:
                 "upload_id": upload_id,
                 "part_size": part_size,
                 "part_count": upload.part_count,
-                "checksums": upload.checksums,
-                "parts": [self._part_url(upload_id, upload, number, None) for number in first_page],
+                "checksums": checksums,
+                "crc64nvme": crc,
+                "parts": [self._part_url(upload_id, upload, number, None, None) for number in first_page],
                 "next_part": len(first_page) + 1 if len(first_page) < upload.part_count else None,
                 "expires_at": None,
             },
@@ -356,28 +384,44 @@ class ServiceDouble:
     def _sign_parts(self, upload_id: str, upload: _Upload, body: dict[str, Any]) -> _Answer:
         numbers: list[int] = body["part_numbers"]
         digests: list[str | None] = body.get("sha256s") or [None] * len(numbers)
-        if (upload.checksums and body.get("sha256s") is None) or len(digests) != len(numbers):
-            return _json(400, {"error": {"code": "bad_request", "message": "sha256s must match part_numbers"}})
+        crcs: list[str | None] = body.get("crc64nvmes") or [None] * len(numbers)
+        needed = {"SHA256": "sha256s", "CRC64NVME": "crc64nvmes"}.get(upload.algorithm or "")
+        if (needed is not None and body.get(needed) is None) or len({len(numbers), len(digests), len(crcs)}) > 1:
+            return _json(400, {"error": {"code": "bad_request", "message": f"{needed} must match part_numbers"}})
         if any(number > upload.part_count for number in numbers):
             return _json(400, {"error": {"code": "bad_request", "message": "beyond the plan"}})
-        parts = [self._part_url(upload_id, upload, n, d) for n, d in zip(numbers, digests, strict=True)]
+        parts = [self._part_url(upload_id, upload, *each) for each in zip(numbers, digests, crcs, strict=True)]
         return _json(200, {"parts": parts, "expires_at": None})
 
-    def _part_url(self, upload_id: str, upload: _Upload, number: int, sha256: str | None) -> dict[str, Any]:
-        signed = _Signed(upload.key, upload.part_length(number), sha256, upload_id, number)
+    def _part_url(
+        self, upload_id: str, upload: _Upload, number: int, sha256: str | None, crc: str | None
+    ) -> dict[str, Any]:
+        signed = _Signed(upload.key, upload.part_length(number), sha256, upload_id, number, crc)
         headers = {"Content-Length": str(signed.length)}
         if sha256 is not None:
             headers["x-amz-checksum-sha256"] = sha256
+        if crc is not None:
+            headers["x-amz-checksum-crc64nvme"] = crc
         return {"part_number": number, "url": self._sign(signed), "headers": headers}
 
     def _complete(self, upload: _Upload, body: dict[str, Any]) -> _Answer:
+        whole = body.get("crc64nvme")
         if upload.state == "completed" and upload.key in self.objects:
-            return _json(200, {"key": upload.key, "etag": '"done"', "size": upload.size})
+            # As the function answers a repeated completion: with the CRC64NVME this one gives.
+            return _json(200, {"key": upload.key, "etag": '"done"', "size": upload.size, "crc64nvme": whole})
         if upload.state != "open":
             return _json(404, {"error": {"code": "not_found", "message": "no such upload for this key"}})
+        if (upload.algorithm == "CRC64NVME") != (whole is not None):
+            return _json(400, {"error": {"code": "bad_request", "message": "crc64nvme goes with such uploads only"}})
         given = {part["part_number"]: part["etag"] for part in body["parts"]}
         if given != {number: part.etag for number, part in upload.parts.items()}:
             return _json(400, {"error": {"code": "bad_request", "message": "the parts do not match S3's"}})
+        crc = 0
+        for number in sorted(upload.parts):
+            crc = combine_crc64nvme(crc, upload.parts[number].crc, upload.parts[number].size)
+        if whole is not None and whole != _base64(crc):
+            message = "S3 refused the completion: the parts do not make the announced crc64nvme (BadDigest)"
+            return _json(400, {"error": {"code": "bad_request", "message": message}})
         file = self._directory / f"{next(self._numbers)}.bin"
         with file.open("wb") as out:
             for number in sorted(upload.parts):
@@ -386,14 +430,22 @@ class ServiceDouble:
                         out.write(block)
         upload.state = "completed"
         self.objects[upload.key] = file
-        return _json(200, {"key": upload.key, "etag": '"done"', "size": upload.size})
+        stored = (self.misreported_crc64nvme or _base64(crc)) if whole is not None else None
+        return _json(200, {"key": upload.key, "etag": '"done"', "size": upload.size, "crc64nvme": stored})
 
 
 def _listed(number: int, part: _Part) -> dict[str, Any]:
-    listed: dict[str, Any] = {"part_number": number, "etag": part.etag, "size": part.size}
-    if part.sha256 is not None:
-        listed["sha256"] = part.sha256
-    return listed
+    return {
+        "part_number": number,
+        "etag": part.etag,
+        "size": part.size,
+        "sha256": part.sha256,
+        "crc64nvme": part.crc64nvme,
+    }
+
+
+def _base64(crc: int) -> str:
+    return base64.b64encode(crc.to_bytes(8, "big")).decode()
 
 
 def _json(status: int, body: dict[str, Any]) -> _Answer:

@@ -5,7 +5,9 @@ long file names, Ctrl-C on a stalled socket, memory, and part checksums on resum
 
 from __future__ import annotations
 
+import base64
 import errno
+import hashlib
 import json
 import os
 import shlex
@@ -18,11 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
+from awscrt.checksums import crc64nvme
 
 from devtools import REPO_ROOT
 from presigned_upload import cli
+from presigned_upload import crc64nvme as crc
 from presigned_upload import state as resume_state
 from presigned_upload.api import UploadApiClient
+from presigned_upload.crc64nvme import to_base64
 from presigned_upload.transfer import STOP_GRACE, MiB, UploadOptions, upload_file
 from tests.unit.service_double import Fault, ServiceDouble, api_error, s3_error, serve
 
@@ -298,7 +304,7 @@ def a_state(file: Path, **changes: object) -> dict[str, object]:
         ("\udcff", "it is not JSON"),
         ('{"version": 1, "key": "k"}', "damaged (missing content_type, file, mtime_ns, part_size, size, upload_id)"),
         ("WRONG_SIZE", "damaged (a wrong size)"),
-        ("FUTURE", "written by a newer presigned-upload (state version 2; this one reads 1)"),
+        ("FUTURE", "written by a newer presigned-upload (state version 3; this one reads 2)"),
     ],
 )
 def test_an_unreadable_or_newer_state_file_is_a_clear_error(
@@ -308,7 +314,7 @@ def test_an_unreadable_or_newer_state_file_is_a_clear_error(
     if written == "WRONG_SIZE":
         written = json.dumps(a_state(file, size="6MiB"))
     elif written == "FUTURE":
-        written = json.dumps(a_state(file, version=2, chunks=[1, 2]))
+        written = json.dumps(a_state(file, version=3, chunks=[1, 2]))
     path = resume_state.state_path(file, work / ".presigned-upload")
     path.parent.mkdir()
     path.write_bytes(written.encode(errors="surrogateescape"))
@@ -378,10 +384,94 @@ def test_a_state_directory_that_cannot_be_made_fails_before_anything_is_created(
     assert double.seen == []
 
 
-# Multipart checksums: each part binds its digest, and resume sends again a part that changed.
+# CRC64NVME: every upload binds the file's, S3's stored one is compared with it, and resume sends
+# again a part whose CRC64NVME is not the one S3 lists.
 
 
-def test_parts_bind_their_sha256_and_resume_sends_again_a_part_that_changed(
+def crc_of(data: bytes) -> str:
+    return to_base64(crc64nvme(data))
+
+
+def rewrite_keeping_mtime(file: Path, offset: int) -> bytes:
+    """Flip the byte at ``offset`` with the file's size and mtime kept (rsync -t, touch -r)."""
+    stat = file.stat()
+    data = bytearray(file.read_bytes())
+    data[offset] ^= 0xFF
+    file.write_bytes(bytes(data))
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("shape", ["single", "multipart"])
+def test_the_stored_crc64nvme_is_compared_and_printed(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    file = a_file(work, 1000 if shape == "single" else 11 * MiB)
+    arguments = (single if shape == "single" else multipart)(double, file)
+    code = cli.main(["upload", *arguments])  # not --quiet: the line on stderr
+    out, err = capsys.readouterr()
+    assert code == 0
+    key = out.strip()
+    assert out == f"{key}\n"  # the key alone on stdout, as before
+    assert double.stored(key) == file.read_bytes()
+    stored = f"stored {file.stat().st_size} bytes at {key}, crc64nvme={crc_of(file.read_bytes())}"
+    assert err == f"presigned-upload: {stored} (S3's, equal to this file's)\n"
+    code, out, err = run(capsys, *arguments, "--json")
+    assert (code, err) == (0, "")
+    shown = json.loads(out)
+    assert shown == {
+        "key": shown["key"],
+        "size": file.stat().st_size,
+        "crc64nvme": crc_of(file.read_bytes()),
+        "crc64nvme_source": "compared",
+        "multipart": shape == "multipart",
+    }
+    assert double.stored(shown["key"]) == file.read_bytes()
+
+
+@pytest.mark.parametrize("shape", ["single", "multipart"])
+def test_a_stored_crc64nvme_that_is_not_the_file_s_is_an_error(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    file = a_file(work, 1000 if shape == "single" else 11 * MiB)
+    double.misreported_crc64nvme = "AAAAAAAAAAA="
+    code, out, err = run(capsys, *(single if shape == "single" else multipart)(double, file))
+    assert (code, out) == (1, "")  # nothing claimed uploaded
+    (key,) = double.objects
+    assert err == (
+        f"presigned-upload: upload failed: S3 stored {key} with the CRC64NVME AAAAAAAAAAA=, but this file's is "
+        f"{crc_of(file.read_bytes())}: the stored object is not this file; do not use it, and upload the file again\n"
+    )
+    assert not (work / ".presigned-upload").exists() or not any((work / ".presigned-upload").iterdir())
+
+
+def test_a_multipart_upload_announces_the_whole_file_s_crc64nvme_and_each_part_binds_its_own(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = a_file(work, 11 * MiB)
+    code, out, err = run(capsys, *multipart(double, file))
+    assert (code, err) == (0, "")
+    (upload,) = double.uploads.values()
+    assert upload.algorithm == "CRC64NVME"
+    data = file.read_bytes()
+    chunks = [data[: 5 * MiB], data[5 * MiB : 10 * MiB], data[10 * MiB :]]
+    assert [upload.parts[number].crc64nvme for number in (1, 2, 3)] == [crc_of(chunk) for chunk in chunks]
+    assert double.stored(out.strip()) == data
+
+
+def test_a_file_that_changes_after_it_was_read_is_refused_by_s3_never_stored(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = a_file(work, 11 * MiB)
+    # The file changes once its CRC64NVMEs are computed, before its first part is sent.
+    double.faults = [Fault("POST", PARTS, "call", call=lambda: rewrite_keeping_mtime(file, 10))]
+    code, out, err = run(capsys, *multipart(double, file, "--retries", "0"))
+    assert (code, out) == (1, "")
+    assert "HTTP 400, BadDigest): the file changed after it was hashed" in err
+    assert double.objects == {}
+
+
+def test_resume_sends_again_a_part_whose_crc64nvme_s3_lists_differs_from_the_file_s(
     double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = a_file(work, 11 * MiB)
@@ -389,19 +479,72 @@ def test_parts_bind_their_sha256_and_resume_sends_again_a_part_that_changed(
     code, _, _ = run(capsys, *multipart(double, file, "--retries", "0", "--concurrency", "1"))
     assert code == 1
     (upload,) = double.uploads.values()
-    assert upload.checksums
     assert sorted(upload.parts) == [1, 2]
-    # The file is rewritten with its size and mtime kept (rsync -t, touch -r): part 1 changes.
-    stat = file.stat()
-    data = bytearray(file.read_bytes())
-    data[10] ^= 0xFF
-    file.write_bytes(bytes(data))
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    code, out, err = run(capsys, *multipart(double, file, "--resume"))
+    announced = crc_of(file.read_bytes())
+    state = json.loads(resume_state.state_path(file, work / ".presigned-upload").read_text())
+    assert (state["version"], state["crc64nvme"]) == (2, announced)
+    data = rewrite_keeping_mtime(file, 10)  # part 1 changes; size and mtime do not
+    code, out, err = run(capsys, *multipart(double, file, "--resume", "--json"))
     assert (code, err) == (0, "")
-    assert double.stored(out.strip()) == bytes(data)
+    shown = json.loads(out)
+    assert double.stored(shown["key"]) == data
+    # Completed with the whole file's CRC64NVME as it is now, which S3 checked.
+    assert (shown["crc64nvme"], shown["crc64nvme_source"]) == (crc_of(data), "compared")
+    assert shown["crc64nvme"] != announced
     sent = [seen.query["partNumber"] for seen in double.requests("PUT", PART_PUT)]
     assert (sent[:3], sorted(sent[3:])) == (["1", "2", "3"], ["1", "3"])  # part 2 was kept; part 1 sent again
+
+
+def test_an_upload_an_earlier_client_made_with_part_sha256s_resumes_as_it_was_made(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A version 1 state of an upload whose parts bind their SHA-256 (the client before issue 21)."""
+    file = a_file(work, 11 * MiB)
+    api = UploadApiClient(double.api, headers={"Authorization": TOKEN})
+    created = api.create_multipart("application/octet-stream", 11 * MiB, file.name, 5 * MiB, checksums=True)
+    chunks = [file.read_bytes()[: 5 * MiB], file.read_bytes()[5 * MiB : 10 * MiB]]
+    digests = [base64.b64encode(hashlib.sha256(chunk).digest()).decode() for chunk in chunks]
+    for part, chunk in zip(api.sign_parts(created["upload_id"], created["key"], [1, 2], digests), chunks, strict=True):
+        assert requests.put(part["url"], data=chunk, headers=part["headers"], timeout=10).status_code == 200
+    path = resume_state.state_path(file, work / ".presigned-upload")
+    path.parent.mkdir()
+    state = a_state(file, key=created["key"], upload_id=created["upload_id"], checksums=True)
+    data = rewrite_keeping_mtime(file, 10)
+    path.write_text(json.dumps(state))
+    code, out, err = run(capsys, *multipart(double, file, "--resume", "--json"))
+    assert (code, err) == (0, "")
+    shown = json.loads(out)
+    assert double.stored(shown["key"]) == data
+    assert (shown["crc64nvme"], shown["crc64nvme_source"]) == (None, None)  # a composite: no whole-file one
+    sent = [seen.query["partNumber"] for seen in double.requests("PUT", PART_PUT)]
+    assert sorted(sent[2:]) == ["1", "3"]
+
+
+def test_without_checksum_nothing_is_bound_and_s3_s_stored_crc64nvme_is_shown(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small, big = a_file(work, 1000, "small.bin"), a_file(work, 11 * MiB)
+    code, out, _ = run(capsys, *single(double, small, "--no-checksum", "--json"))
+    assert code == 0
+    assert json.loads(out)["crc64nvme"] == crc_of(small.read_bytes())  # S3 stores one for every object
+    assert json.loads(out)["crc64nvme_source"] == "s3"
+    code, out, _ = run(capsys, *multipart(double, big, "--no-checksum", "--json"))
+    assert code == 0
+    assert (json.loads(out)["crc64nvme"], json.loads(out)["crc64nvme_source"]) == (None, None)
+    assert [upload.algorithm for upload in double.uploads.values()] == [None]
+
+
+def test_the_pure_python_fallback_binds_the_same_crc64nvme_and_says_it_is_slow(
+    double: ServiceDouble, work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crc, "crc64nvme", crc.crc64nvme_python)
+    monkeypatch.setattr(crc, "combine", crc.combine_python)
+    monkeypatch.setattr(crc, "IMPLEMENTATION", "python")
+    file = a_file(work, 6 * MiB)
+    code, out, err = run(capsys, *multipart(double, file, "--json"))
+    assert code == 0
+    assert err.startswith("presigned-upload: awscrt is not installed, so the CRC64NVME is computed in pure Python")
+    assert json.loads(out)["crc64nvme"] == crc_of(file.read_bytes())  # S3 (awscrt in the double) agrees
 
 
 # Memory: bytes are streamed from the file.

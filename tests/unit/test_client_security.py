@@ -13,6 +13,7 @@ import responses
 
 from presigned_upload import cli
 from presigned_upload import state as resume_state
+from presigned_upload.crc64nvme import crc64nvme, to_base64
 
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
 API = "http://127.0.0.1:9/v1"
@@ -71,10 +72,11 @@ def test_a_network_error_on_a_part_put_prints_no_signed_url(
     monkeypatch.chdir(tmp_path)
     big = tmp_path / "big.bin"
     big.write_bytes(b"x" * (5 * 1024 * 1024 + 1))
+    whole = to_base64(crc64nvme(big.read_bytes()))  # the answer echoes the whole file's CRC64NVME
     responses.add(
         responses.POST,
         f"{API}/uploads/multipart",
-        json={"key": "uploads/k.bin", "upload_id": "u1", "part_size": 5 * 1024 * 1024},
+        json={"key": "uploads/k.bin", "upload_id": "u1", "part_size": 5 * 1024 * 1024, "crc64nvme": whole},
         status=201,
     )
     responses.add(

@@ -11,12 +11,16 @@ from typing import Any
 import pytest
 import requests
 import responses
+from hypothesis import given
+from hypothesis import strategies as st
 
 from presigned_upload import cli, retry
 from presigned_upload import state as resume_state
 from presigned_upload.api import ApiError, UploadApiClient
+from presigned_upload.crc64nvme import crc64nvme, to_base64
 from presigned_upload.retry import Backoff, retry_after
-from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, upload_file
+from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, part_size_for, upload_file
+from upload_api.multipart import plan_parts
 
 S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
 
@@ -39,17 +43,18 @@ class FakeApi:
         # What each completion call answers in turn: an error, or None for success (the default).
         self.complete_answers = complete_answers or []
 
-    def create_upload(self, content_type: str, size: int, sha256: str | None, filename: str) -> dict[str, Any]:
+    def create_upload(self, content_type: str, size: int, filename: str, **checksum: str | None) -> dict[str, Any]:
         return {"key": "uploads/k.txt", "url": f"{S3}/single", "headers": {"Content-Type": content_type}}
 
     def create_multipart(
-        self, content_type: str, size: int, filename: str, part_size: int | None, checksums: bool = False
+        self, content_type: str, size: int, filename: str, part_size: int | None, **checksum: Any
     ) -> dict[str, Any]:
         self.created += 1
-        return {"key": "uploads/k.bin", "upload_id": "u1", "part_size": part_size or 5 * MiB, "checksums": checksums}
+        self.crc64nvme = checksum.get("crc64nvme")
+        return {"key": "uploads/k.bin", "upload_id": "u1", "part_size": part_size, "crc64nvme": self.crc64nvme}
 
     def sign_parts(
-        self, upload_id: str, key: str, part_numbers: list[int], sha256s: list[str] | None = None
+        self, upload_id: str, key: str, part_numbers: list[int], sha256s: list[str] | None = None, **crc: Any
     ) -> list[dict[str, Any]]:
         self.signed.append(part_numbers)
         return [{"part_number": n, "url": f"{S3}/part{n}?try={len(self.signed)}", "headers": {}} for n in part_numbers]
@@ -59,13 +64,15 @@ class FakeApi:
             raise ApiError(404, "not_found", "no such upload for this key")
         return self.held
 
-    def complete(self, upload_id: str, key: str, parts: list[dict[str, Any]], size: int | None) -> dict[str, Any]:
+    def complete(
+        self, upload_id: str, key: str, parts: list[dict[str, Any]], size: int | None, crc64nvme: str | None = None
+    ) -> dict[str, Any]:
         self.completions += 1
         self.completed = parts
         answer = self.complete_answers.pop(0) if self.complete_answers else None
         if answer is not None:
             raise answer
-        return {"key": key, "etag": '"final-3"', "size": size}
+        return {"key": key, "etag": '"final-3"', "size": size, "crc64nvme": crc64nvme}
 
 
 def options(tmp_path: Path, **changes: Any) -> UploadOptions:
@@ -193,7 +200,9 @@ API = "https://api.example.com/v1"
 
 @responses.activate
 def test_a_completion_that_times_out_is_repeated_through_the_real_client(tmp_path: Path, big: Path) -> None:
-    responses.post(f"{API}/uploads/multipart", json={"key": "uploads/k.bin", "upload_id": "u1", "part_size": 5 * MiB})
+    whole = to_base64(crc64nvme(big.read_bytes()))
+    created = {"key": "uploads/k.bin", "upload_id": "u1", "part_size": 5 * MiB, "crc64nvme": whole}
+    responses.post(f"{API}/uploads/multipart", json=created)
     responses.post(
         f"{API}/uploads/multipart/u1/parts",
         json={"parts": [{"part_number": n, "url": f"{S3}/part{n}?x=1", "headers": {}} for n in (1, 2, 3)]},
@@ -204,13 +213,14 @@ def test_a_completion_that_times_out_is_repeated_through_the_real_client(tmp_pat
     responses.post(complete, body=requests.exceptions.ReadTimeout("read timed out"))
     responses.post(complete, status=503, json={"error": {"code": "upstream_unavailable", "message": "busy"}})
     responses.post(complete, status=504, json={"message": "Endpoint request timed out"})
-    responses.post(complete, json={"key": "uploads/k.bin", "etag": '"f-3"', "size": 11 * MiB})
+    responses.post(complete, json={"key": "uploads/k.bin", "etag": '"f-3"', "size": 11 * MiB, "crc64nvme": whole})
     result = upload_file(big, UploadApiClient(API, timeout=1, backoff=Backoff(0)), options(tmp_path), None)
-    assert (result.key, result.size) == ("uploads/k.bin", 11 * MiB)
+    assert (result.key, result.size, result.crc64nvme) == ("uploads/k.bin", 11 * MiB, whole)
     assert puts_per_part() == {1: 1, 2: 1, 3: 1}
     bodies = [json.loads(call.request.body) for call in responses.calls if call.request.url == complete]
     assert len(bodies) == 4
-    assert all(body == {"key": "uploads/k.bin", "parts": bodies[0]["parts"], "size": 11 * MiB} for body in bodies)
+    expected = {"key": "uploads/k.bin", "parts": bodies[0]["parts"], "size": 11 * MiB, "crc64nvme": whole}
+    assert all(body == expected for body in bodies)
 
 
 @responses.activate
@@ -333,3 +343,20 @@ def test_a_multipart_threshold_above_s3_s_single_put_limit_is_a_usage_error(
     small.write_text("hello")
     assert cli.main(["upload", str(small), "--api", API, "--multipart-threshold", "6GiB"]) == 2
     assert "--multipart-threshold is at most 5GiB" in capsys.readouterr().err
+
+
+@given(size=st.integers(1, 10_000 * 5 * 1024 * MiB))
+def test_the_client_s_default_part_size_is_the_api_s(size: int) -> None:
+    """The client cuts the file itself (each part's CRC64NVME is computed before the upload is
+    created), by the rule the API would apply."""
+    assert part_size_for(size, None) == plan_parts(size).part_size
+
+
+def test_a_part_size_s3_cannot_take_fails_before_the_file_is_read(tmp_path: Path, big: Path) -> None:
+    api = FakeApi()
+    for asked, said in [(4 * MiB, "from 5MiB to 5GiB"), (6 * 1024 * MiB, "from 5MiB to 5GiB")]:
+        with pytest.raises(UploadFailed, match=said):
+            upload_file(big, api, options(tmp_path, part_size=asked), None)  # type: ignore[arg-type]
+    with pytest.raises(UploadFailed, match="more than 10000"):
+        part_size_for(10_001 * 5 * MiB, 5 * MiB)
+    assert api.created == 0
