@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import json
+
 from upload_api.errors import BadRequest, PayloadTooLarge
 
 TYPE_CHECKING = False
