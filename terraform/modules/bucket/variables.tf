@@ -76,7 +76,7 @@ variable "abort_incomplete_multipart_upload_days" {
 variable "cors_allowed_headers" {
   type        = list(string)
   description = "Request headers browsers may send with an upload (those the presigned URLs bind)."
-  default     = ["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm"]
+  default     = ["content-type", "content-md5", "if-none-match", "x-amz-checksum-sha256", "x-amz-checksum-crc64nvme", "x-amz-sdk-checksum-algorithm"]
   nullable    = false
 }
 
