@@ -55,7 +55,8 @@ def check_local() -> list[str]:
             if not path.is_file():
                 problems.append(f"{path.relative_to(REPO_ROOT)} is missing")
             elif sha256_hex(path.read_bytes()) != entry["sha256"]:
-                problems.append(f"{path.relative_to(REPO_ROOT)} is not the file {package['name']}@{package['version']} ships")
+                shipped = f"{package['name']}@{package['version']}"
+                problems.append(f"{path.relative_to(REPO_ROOT)} is not the file {shipped} ships")
     for path in sorted(VENDOR_DIR.rglob("*")):
         if path.is_file() and str(path.relative_to(VENDOR_DIR)) not in listed:
             problems.append(f"{path.relative_to(REPO_ROOT)} is not in {MANIFEST.name}")
@@ -73,7 +74,7 @@ def npm_pack(spec: str, destination: Path, npm: str = "npm") -> Path:
     )
     if completed.returncode != 0:
         raise RuntimeError(f"npm pack {spec} failed: {completed.stderr.strip()[-500:]}")
-    filename = json.loads(completed.stdout)[0]["filename"]
+    filename: str = json.loads(completed.stdout)[0]["filename"]
     return destination / filename
 
 
@@ -105,7 +106,7 @@ def check_registry(npm: str = "npm") -> list[str]:
                 via_spec = f"{via['name']}@{via['version']}"
                 via_tarball = npm_pack(via_spec, work, npm)
                 if sri_sha512(via_tarball.read_bytes()) != via["integrity"]:
-                    problems.append(f"{via_spec}: the registry's tarball is not the integrity pinned in {MANIFEST.name}")
+                    problems.append(f"{via_spec}: the registry's tarball is not the integrity pinned in the manifest")
                     continue
                 dependencies = json.loads(tar_member(via_tarball, "package/package.json")).get("dependencies", {})
                 if package["name"] not in dependencies:
@@ -127,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print(f"vendored JavaScript matches {MANIFEST.relative_to(REPO_ROOT)}" + (" and the registry" if arguments.registry else ""))
+        checked = " and the registry" if arguments.registry else ""
+        print(f"vendored JavaScript matches {MANIFEST.relative_to(REPO_ROOT)}{checked}")
     return 1 if problems else 0
 
 

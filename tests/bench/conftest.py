@@ -1,4 +1,4 @@
-"""Collects the signing benchmarks' figures and prints them side by side with their ratios."""
+"""Collects the benchmarks' figures (signing; the page's checksums) and prints them as tables at the end."""
 
 from __future__ import annotations
 
@@ -9,6 +9,24 @@ import pytest
 # (measure, variant) -> value; filled by test_signing_bench.py.
 FIGURES: dict[tuple[str, str], float] = {}
 VARIANTS = (("seed", "seed"), ("boto3", "botocore signer"), ("ours", "our signer"))
+
+
+# The page's checksum throughput (MiB/s) by variant, and the Chromium that ran it; filled by
+# test_page_checksum_bench.py.
+PAGE_FIGURES: dict[str, float | str] = {}
+PAGE_ROWS = (
+    ("crc64nvme-worker-2MiB", "CRC64NVME, the page's worker (2 MiB reads of the Blob)"),
+    ("crc64nvme-worker-512KiB", "  the same, 512 KiB reads"),
+    ("crc64nvme-worker-8MiB", "  the same, 8 MiB reads"),
+    ("crc64nvme-multipart-two-workers", "CRC64NVME before a multipart upload: whole file + 5 MiB parts, 2 workers"),
+    ("crc64nvme-in-memory", "CRC64NVME, the vendored Crc64NvmeJs alone, bytes in memory"),
+    ("sha256-in-memory", "SHA-256, crypto.subtle.digest, bytes in memory"),
+    ("sha256-with-read", "SHA-256, Blob.arrayBuffer() then digest (the page's single PUT)"),
+)
+
+
+def record_page_figure(variant: str, value: float | str) -> None:
+    PAGE_FIGURES[variant] = value
 
 
 def record(measure: str, variant: str, value: float) -> None:
@@ -38,7 +56,17 @@ def _ratio(measure: str, variant: str) -> str:
     return f"{theirs / ours:.1f}x" if theirs and ours else "-"
 
 
+def page_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.section(f"checksums in the page: Chromium {PAGE_FIGURES.get('chromium', '?')}, 256 MiB")
+    for variant, label in PAGE_ROWS:
+        value = PAGE_FIGURES.get(variant)
+        if isinstance(value, float):
+            terminalreporter.write_line(f"{label:78}{value:>8.0f} MiB/s")
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PAGE_FIGURES:
+        page_summary(terminalreporter)
     if not FIGURES:
         return
     rows = [

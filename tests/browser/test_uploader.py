@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -133,7 +134,8 @@ PART_SIZE = 5 * 1024 * 1024  # the page's
 
 
 def part_crcs(data: bytes) -> dict[int, str]:
-    return {number: crc(data[start : start + PART_SIZE]) for number, start in enumerate(range(0, len(data), PART_SIZE), 1)}
+    starts = range(0, len(data), PART_SIZE)
+    return {number: crc(data[start : start + PART_SIZE]) for number, start in enumerate(starts, 1)}
 
 
 class Traffic:
@@ -394,7 +396,7 @@ def test_the_crc64nvme_is_computed_in_a_worker_while_the_page_stays_responsive(
     assert len(set(shown)) >= 3, shown  # the progress moved while the workers hashed
     started, ended = probe["hashing"][0][0], probe["hashing"][-1][0]
     ticks = [tick for tick in probe["ticks"] if started <= tick <= ended]
-    gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
     # 128 MiB hashed (the whole file, and again part by part) took a while; the main thread's
     # 10 ms timer kept firing throughout: it was never held for long.
     print(f"hashing took {ended - started:.0f} ms; {len(ticks)} ticks, the longest gap {max(gaps):.0f} ms")
