@@ -43,6 +43,11 @@ def sri_sha512(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
+def shown(path: Path) -> str:
+    """A vendored file's name in messages: from the uploader's directory on."""
+    return f"vendor/{path.relative_to(VENDOR_DIR)}"
+
+
 def check_local() -> list[str]:
     """Problems with the vendored files as the manifest lists them (empty when all match)."""
     problems = []
@@ -53,13 +58,13 @@ def check_local() -> list[str]:
             path = directory / name
             listed.add(str(path.relative_to(VENDOR_DIR)))
             if not path.is_file():
-                problems.append(f"{path.relative_to(REPO_ROOT)} is missing")
+                problems.append(f"{shown(path)} is missing")
             elif sha256_hex(path.read_bytes()) != entry["sha256"]:
                 shipped = f"{package['name']}@{package['version']}"
-                problems.append(f"{path.relative_to(REPO_ROOT)} is not the file {shipped} ships")
+                problems.append(f"{shown(path)} is not the file {shipped} ships")
     for path in sorted(VENDOR_DIR.rglob("*")):
         if path.is_file() and str(path.relative_to(VENDOR_DIR)) not in listed:
-            problems.append(f"{path.relative_to(REPO_ROOT)} is not in {MANIFEST.name}")
+            problems.append(f"{shown(path)} is not in {MANIFEST.name}")
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +23,8 @@ def test_the_manifest_pins_an_exact_version_with_its_licence() -> None:
         assert "LICENSE" in package["files"]  # Apache-2.0 asks for the licence to go with the copy
 
 
-def test_an_edited_vendored_file_is_caught(monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str]) -> None:
-    copy = shutil.copytree(vendored_js.VENDOR_DIR, f"{tmp_path}/vendor")
+def test_an_edited_vendored_file_is_caught(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    copy = Path(shutil.copytree(vendored_js.VENDOR_DIR, tmp_path / "vendor"))
     crc = next(copy.rglob("Crc64NvmeJs.js"))
     crc.write_text(crc.read_text().replace("0x9a6c9329ac4bc9b5n", "0x9a6c9329ac4bc9b4n"))
     (copy / "extra.js").write_text("export {};\n")
