@@ -313,6 +313,29 @@ def test_a_refused_token_asks_the_user_to_sign_in_again(page: Page, served: Serv
     expect(page.locator("#file-input")).to_be_disabled()
 
 
+def test_an_upload_started_again_binds_the_crcs_of_its_own_parts(
+    page: Page, served: ServedStack, big_file: Path
+) -> None:
+    """The saved upload is gone and the user sends the file again: the page hashed the parts
+    for the saved upload's part size (here another page's, 6 MiB), so it hashes them again for
+    the new upload's before signing, or S3 would refuse every part (BadDigest)."""
+    upload_failing_part_3(page, served, big_file)
+    name, saved = page.evaluate("Object.entries(localStorage)[0]")
+    saved = json.loads(saved)
+    bucket = served.stack.outputs["bucket_name"]
+    served.stack.client("s3").abort_multipart_upload(Bucket=bucket, Key=saved["key"], UploadId=saved["upload_id"])
+    elsewhere = json.dumps(saved | {"part_size": 6 * 1024 * 1024})
+    page.evaluate("([name, value]) => localStorage.setItem(name, value)", [name, elsewhere])
+    page.on("dialog", lambda dialog: dialog.accept())  # "send all the bytes again?"
+    traffic = Traffic(page, served)
+    resume_after_a_reload(page, served, big_file)
+    key = page.locator("#result-key").inner_text()
+    assert key != saved["key"]
+    data = big_file.read_bytes()
+    assert traffic.crcs_signed() == part_crcs(data)
+    assert stored_checksums(served, key)["ChecksumCRC64NVME"] == crc(data)
+
+
 def test_a_crc64nvme_that_s3_stored_unlike_the_file_s_is_reported(
     page: Page, served: ServedStack, big_file: Path
 ) -> None:

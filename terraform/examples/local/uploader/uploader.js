@@ -390,8 +390,9 @@ async function multipartUpload(config, run) {
   // The CRCs come from the file every time, a resume included: the part size is the saved
   // upload's, else the one this upload will ask for.
   const saved = savedUpload(file);
+  const hashedPartSize = saved ? saved.part_size : config.part_size;
   setStatus("Computing the file's CRC64NVME in the background…");
-  let crc = await crc64nvmeOf(run, file, saved ? saved.part_size : config.part_size);
+  let crc = await crc64nvmeOf(run, file, hashedPartSize);
   const resumable = await findResumable(config, file, saved, crc);
   if (resumable && resumable.completed) {
     setStatus("This file's upload had already been completed.");
@@ -419,7 +420,9 @@ async function multipartUpload(config, run) {
       key: created.key, upload_id: created.upload_id, part_size: created.part_size, crc64nvme: created.crc64nvme,
     };
     localStorage.setItem(stateKey(file), JSON.stringify(run.upload));
-    if (created.part_size !== config.part_size) crc = await crc64nvmeOf(run, file, created.part_size);
+    // The parts' CRCs were computed for another part size (a gone upload's, or not the one the
+    // API chose): compute them again for this upload's.
+    if (created.part_size !== hashedPartSize) crc = await crc64nvmeOf(run, file, created.part_size);
   }
   if (run.cancelled) {
     // Cancel was pressed while the upload was being created: delete it now that it exists.
