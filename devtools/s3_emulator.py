@@ -156,22 +156,29 @@ def missing_runtime_message() -> str:
     )
 
 
+def emulator_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment LocalStack starts with: ``environ`` without what would change its S3.
+
+    Nothing of the outer AWS configuration leaks in: it checks signatures against the secret
+    `test` for access keys it does not know, which is what the local stack signs with. Nor does
+    BOTO_DISABLE_CRT (the tests set it for their own botocore): LocalStack's S3 computes
+    CRC32C and CRC64NVME with botocore's CRT checksums, which it turns off, and then answers
+    500 InternalError for every object it computes one for (every new object).
+    """
+    return {
+        name: value
+        for name, value in environ.items()
+        if not name.startswith(("AWS_", "LOCALSTACK_")) and name != "BOTO_DISABLE_CRT"
+    }
+
+
 @contextmanager
 def localstack_s3(state_dir: Path, log_path: Path | None = None) -> Iterator[str]:
     """Start LocalStack's S3 (signature validation on) on a free loopback port; yield its URL."""
     port = free_port()
     endpoint = f"http://{LOOPBACK}:{port}"
     state_dir.mkdir(parents=True, exist_ok=True)
-    # Nothing of the outer AWS configuration leaks in: it checks signatures against the secret
-    # `test` for access keys it does not know, which is what the local stack signs with.
-    # Nor BOTO_DISABLE_CRT (tests and developers may set it for their own botocore): LocalStack's botocore
-    # computes the CRC64NVME S3 stores for every object with the CRT, and without it every PUT
-    # and completion fails (500 InternalError, "'NoneType' object has no attribute 'crc64nvme'").
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "LOCALSTACK_")) and name != "BOTO_DISABLE_CRT"
-    }
+    env = emulator_environment(os.environ)
     env |= _LOCALSTACK_SETTINGS | {
         "GATEWAY_LISTEN": f"{LOOPBACK}:{port}",
         "LOCALSTACK_HOST": f"{LOOPBACK}:{port}",

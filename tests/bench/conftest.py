@@ -67,6 +67,32 @@ def record_throughput(what: str, mib: float, seconds: float) -> None:
     THROUGHPUTS[what] = (mib / seconds, seconds)
 
 
+# The page's checksum throughput (MiB/s) by variant, and the Chromium that ran it; filled by
+# test_page_checksum_bench.py.
+PAGE_FIGURES: dict[str, float | str] = {}
+PAGE_ROWS = (
+    ("crc64nvme-worker-2MiB", "CRC64NVME, the page's worker (2 MiB reads of the Blob)"),
+    ("crc64nvme-worker-512KiB", "  the same, 512 KiB reads"),
+    ("crc64nvme-worker-8MiB", "  the same, 8 MiB reads"),
+    ("crc64nvme-multipart-two-workers", "CRC64NVME before a multipart upload: whole file + 5 MiB parts, 2 workers"),
+    ("crc64nvme-in-memory", "CRC64NVME, the vendored Crc64NvmeJs alone, bytes in memory"),
+    ("sha256-in-memory", "SHA-256, crypto.subtle.digest, bytes in memory"),
+    ("sha256-with-read", "SHA-256, Blob.arrayBuffer() then digest (the page's single PUT)"),
+)
+
+
+def record_page_figure(variant: str, value: float | str) -> None:
+    PAGE_FIGURES[variant] = value
+
+
+def _page_table(write: Any) -> None:
+    write(f"Chromium {PAGE_FIGURES.get('chromium', '?')}, 256 MiB")
+    for variant, label in PAGE_ROWS:
+        value = PAGE_FIGURES.get(variant)
+        if isinstance(value, float):
+            write(f"{label:78}{value:>8.0f} MiB/s")
+
+
 def _throughput_table(write: Any) -> None:
     for what, (rate, seconds) in THROUGHPUTS.items():
         write(f"{what:78}{rate:>10,.1f} MiB/s{seconds:>10.3f} s")
@@ -179,6 +205,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         (WARM_CALLS, "each cold-path replacement, warm: one call, best of 7 x 2 000", _warm_calls_table),
         (FIGURES, "signing: seed vs botocore signer vs our signer", _signing_table),
         (THROUGHPUTS, "checksums and the client's throughput (medians)", _throughput_table),
+        (PAGE_FIGURES, "checksums in the page", _page_table),
     )
     for figures, title, table in tables:
         if figures:

@@ -94,3 +94,10 @@ def test_the_override_sends_s3_to_its_own_endpoint(tmp_path: Path) -> None:
 def test_the_override_needs_every_service(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no local endpoint for s3"):
         tf.write_endpoint_override(tmp_path, dict.fromkeys(set(tf.LOCAL_SERVICES) - {"s3"}, "http://127.0.0.1:1"))
+
+
+def test_localstack_keeps_botocore_s_crt_checksums_that_the_tests_turn_off() -> None:
+    """tests/conftest.py sets BOTO_DISABLE_CRT for the tests' botocore; LocalStack computes
+    CRC64NVME (every new object's) with botocore's CRT checksums, so it must not inherit it."""
+    environ = {"BOTO_DISABLE_CRT": "true", "AWS_PROFILE": "prod", "LOCALSTACK_AUTH_TOKEN": "x", "PATH": "/bin"}
+    assert s3_emulator.emulator_environment(environ) == {"PATH": "/bin"}

@@ -174,8 +174,9 @@ resource "aws_s3_bucket_cors_configuration" "this" {
     allowed_methods = local.cors_allowed_methods
     allowed_origins = var.allowed_origins
     allowed_headers = var.cors_allowed_headers
-    # ETag for multipart clients; the CRC64NVME S3 stores, for pages that compare it with their own.
-    expose_headers  = ["ETag", "x-amz-checksum-crc64nvme"]
+    # ETag for multipart clients; the checksum S3 stores (the SHA-256 a PUT bound, else a
+    # CRC64NVME), for pages that compare it with their own.
+    expose_headers  = ["ETag", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha256"]
     max_age_seconds = 3000
   }
 

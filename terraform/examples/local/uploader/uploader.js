@@ -1,7 +1,13 @@
 // The browser uploader. Small files: SHA-256 in the browser, POST /uploads, one PUT straight to
-// S3. Large files: POST /uploads/multipart, parts PUT in parallel with retries, then complete
-// (repeated on a timeout or 5xx); the upload id is kept in localStorage so choosing the same
-// file again resumes it, and never sends stored bytes again without asking.
+// S3, which refuses other bytes; the page then compares the SHA-256 S3 answers with its own.
+// Large files: the whole file's CRC64NVME and each part's, computed in Web Workers
+// (crc64nvme-worker.js, the AWS SDK's own CRC, vendored), then POST /uploads/multipart with the
+// whole file's value, parts PUT in parallel with retries (each URL binds its part's CRC64NVME),
+// then complete (repeated on a timeout or 5xx), where S3 checks the assembled object against the
+// whole file's value; the page compares the CRC64NVME S3 stored with its own. The upload id is
+// kept in localStorage so choosing the same file again resumes it (the CRCs computed again from
+// the file; a held part whose CRC differs is sent again), and never sends stored bytes again
+// without asking.
 // The plain HTML form (#post-form) is the other way: POST /uploads/form answers a presigned POST
 // policy, script fills the form's hidden fields, and the browser's own form submission sends the
 // bytes to S3, which redirects back here with the key.
@@ -24,6 +30,9 @@ const elements = {
   error: document.getElementById("error"),
   result: document.getElementById("result"),
   resultKey: document.getElementById("result-key"),
+  resultChecksumLine: document.getElementById("result-checksum-line"),
+  resultAlgorithm: document.getElementById("result-algorithm"),
+  resultChecksum: document.getElementById("result-checksum"),
   postForm: document.getElementById("post-form"),
   postFormFields: document.getElementById("post-form-fields"),
   postFormFile: document.getElementById("post-form-file"),
@@ -46,6 +55,8 @@ const DEFAULTS = {
 // expire (300 s by default) before its last parts are sent on a slow link.
 const SIGN_BATCH_PER_WORKER = 2;
 const STATE_PREFIX = "presigned-uploads:multipart:";
+// The CRC64NVME worker, a module beside this page (no build step).
+const CRC_WORKER_URL = "crc64nvme-worker.js";
 // Headers the browser sets itself and refuses to have set by script.
 const BROWSER_MANAGED_HEADERS = new Set(["content-length", "host"]);
 
@@ -61,13 +72,16 @@ class UploadRun {
     this.file = file;
     this.stopped = false;
     this.cancelled = false;
-    this.upload = null; // {key, upload_id, part_size} once the multipart upload exists
+    this.upload = null; // {key, upload_id, part_size, crc64nvme} once the multipart upload exists
     this.requests = new Set();
+    this.workers = new Map(); // CRC64NVME workers still hashing, and how to end each one's wait
   }
 
   stop() {
     this.stopped = true;
     for (const request of this.requests) request.abort();
+    for (const [worker, cancel] of this.workers) { worker.terminate(); cancel(); }
+    this.workers.clear();
   }
 }
 
@@ -78,6 +92,14 @@ class UploadError extends Error {
   }
 }
 class Cancelled extends Error {}
+// S3 holds the object, but its checksum is not this file's.
+class ChecksumMismatch extends UploadError {
+  constructor(key, algorithm, stored, own) {
+    super(`S3 stored the upload as ${key}, but the ${algorithm} S3 holds for it (${stored}) is not this file's `
+      + `(${own}): the stored object is not this file. Upload the file again.`);
+    this.key = key;
+  }
+}
 
 async function loadConfig() {
   const response = await fetch("config.json", { cache: "no-store" });
@@ -112,6 +134,69 @@ function choose(file) {
   setError("");
   showProgress(0, chosenFile ? chosenFile.size : 0);
   setStatus(chosenFile ? `Ready: ${chosenFile.name} (${formatBytes(chosenFile.size)})` : "");
+}
+
+// Hashing progress, in the progress bar until the upload starts.
+function showHashing(hashed, total) {
+  const percent = total === 0 ? 100 : Math.min(100, Math.floor((hashed / total) * 100));
+  elements.progress.value = percent;
+  const text = `Computing the CRC64NVME: ${percent} %`;
+  elements.progress.setAttribute("aria-valuetext", text);
+  elements.progressText.textContent = text;
+}
+
+// The base64 CRC64NVME of each [start, end) range of the file, computed in a worker that reads
+// it chunk by chunk. Resolves with one value per range; the run's stop ends the worker.
+function crcInWorker(run, file, ranges, onProgress) {
+  return new Promise((resolve, reject) => {
+    if (run.stopped) { reject(new Cancelled("stopped")); return; }
+    let worker;
+    try {
+      worker = new Worker(CRC_WORKER_URL, { type: "module" });
+    } catch (error) {
+      reject(new UploadError(`This browser cannot compute the file's CRC64NVME in the background: ${error.message}`));
+      return;
+    }
+    run.workers.set(worker, () => reject(new Cancelled("stopped")));
+    const finish = (outcome) => {
+      run.workers.delete(worker);
+      worker.terminate();
+      outcome();
+    };
+    worker.addEventListener("message", ({ data }) => {
+      if (data.progress !== undefined) onProgress(data.progress);
+      else if (data.crcs) finish(() => resolve(data.crcs));
+      else finish(() => reject(new UploadError(`Could not compute the file's CRC64NVME: ${data.error}`)));
+    });
+    worker.addEventListener("error", (event) => finish(() => reject(new UploadError(
+      `Could not compute the file's CRC64NVME: ${event.message || "the worker did not start"}.`,
+    ))));
+    worker.postMessage({ file, ranges });
+  });
+}
+
+function partRanges(size, partSize) {
+  const ranges = [];
+  for (let start = 0; start < size || ranges.length === 0; start += partSize) {
+    ranges.push([start, Math.min(size, start + partSize)]);
+  }
+  return ranges;
+}
+
+// The whole file's CRC64NVME and each part's: two workers at once, one reading the whole file
+// and one part by part, so a machine with two cores or more takes about one pass's time.
+async function crc64nvmeOf(run, file, partSize) {
+  const hashed = [0, 0];
+  const report = (which) => (bytes) => {
+    hashed[which] = bytes;
+    showHashing(hashed[0] + hashed[1], 2 * file.size);
+  };
+  showHashing(0, 2 * file.size);
+  const [[whole], parts] = await Promise.all([
+    crcInWorker(run, file, [[0, file.size]], report(0)),
+    crcInWorker(run, file, partRanges(file.size, partSize), report(1)),
+  ]);
+  return { whole, parts };
 }
 
 async function sha256Base64(file) {
@@ -157,7 +242,8 @@ async function callApi(config, method, path, body) {
   return answer;
 }
 
-// One PUT with upload progress (XMLHttpRequest: fetch reports none). Resolves with the ETag.
+// One PUT with upload progress (XMLHttpRequest: fetch reports none). Resolves with the ETag and
+// the checksum S3 answers (when the bucket's CORS lets the page read it).
 function put(run, url, headers, body, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
@@ -173,7 +259,10 @@ function put(run, url, headers, body, onProgress) {
     request.addEventListener("load", () => done(() => {
       if (request.status >= 200 && request.status < 300) {
         onProgress(body.size);
-        resolve(request.getResponseHeader("ETag"));
+        resolve({
+          etag: request.getResponseHeader("ETag"),
+          sha256: request.getResponseHeader("x-amz-checksum-sha256"),
+        });
       } else if (request.status === 412) {
         reject(new UploadError("An object already exists at this key; nothing was overwritten.", 412));
       } else {
@@ -200,33 +289,41 @@ async function singleUpload(config, run) {
     filename: file.name,
   });
   setStatus("Uploading…");
+  // The URL binds the SHA-256, so S3 refuses other bytes; S3 answers the SHA-256 it stored, and
+  // the page compares it with its own all the same. (S3 stores the checksum a PUT gives, so it
+  // stores no CRC64NVME here.) Without an answer to read (a bucket whose CORS does not expose
+  // it, or the lost answer below) the bound value is what S3 checked.
+  let answered = null;
   // S3 asks clients to retry a 5xx or a dropped connection. The key is this upload's alone and
   // the signature binds the file's SHA-256, so a 412 after such a failure means the first try
   // was stored (its answer was lost): that is success, and nothing is sent twice.
   for (let attempt = 0; ; attempt += 1) {
     if (run.stopped) throw new Cancelled("stopped");
     try {
-      await put(run, signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size));
-      return signed.key;
+      answered = (await put(run, signed.url, signed.headers, file, (loaded) => showProgress(loaded, file.size))).sha256;
+      break;
     } catch (error) {
       if (error instanceof Cancelled) throw error;
-      if (error.status === 412 && attempt > 0) return signed.key;
+      if (error.status === 412 && attempt > 0) break;
       const retryable = error.status === undefined || error.status >= 500;
       if (!retryable || attempt >= config.retries) throw error;
       showProgress(0, file.size);
       await sleep(config.backoff_ms * 2 ** attempt);
     }
   }
+  if (answered && answered !== sha256) throw new ChecksumMismatch(signed.key, "SHA-256", answered, sha256);
+  return { key: signed.key, algorithm: "SHA-256", checksum: sha256 };
 }
 
 function stateKey(file) { return `${STATE_PREFIX}${file.name}:${file.size}:${file.lastModified}`; }
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
-// An upload started earlier for this very file, and the parts S3 already holds; or the object
-// it already became; or nothing (a fresh upload starts).
-async function findResumable(config, file) {
-  const saved = JSON.parse(localStorage.getItem(stateKey(file)) || "null");
+function savedUpload(file) { return JSON.parse(localStorage.getItem(stateKey(file)) || "null"); }
+
+// An upload started earlier for this very file (`saved`), and the parts S3 already holds; or
+// the object it already became; or nothing (a fresh upload starts). `crc` is the file's.
+async function findResumable(config, file, saved, crc) {
   if (!saved) return null;
   try {
     const listed = await callApi(
@@ -241,7 +338,7 @@ async function findResumable(config, file) {
   // (the answer was lost): the completion, repeated, answers from the stored object.
   if (saved.completion) {
     try {
-      const completed = await completeUpload(config, saved, saved.completion, file.size);
+      const completed = await completeUpload(config, saved, saved.completion, file.size, crc.whole);
       localStorage.removeItem(stateKey(file));
       return { completed };
     } catch (error) {
@@ -257,11 +354,15 @@ async function findResumable(config, file) {
 }
 
 // Complete, repeating the call while its outcome is unknown (no answer, or a 5xx such as API
-// Gateway's 504): a repeat after S3 assembled the object answers 200 from the object.
-async function completeUpload(config, upload, parts, size) {
+// Gateway's 504): a repeat after S3 assembled the object answers 200 from the object. An upload
+// created with a whole-file CRC64NVME gives the file's again (`crc64nvme`), and S3 refuses the
+// assembled object unless it matches.
+async function completeUpload(config, upload, parts, size, crc64nvme) {
+  const body = { key: upload.key, parts, size };
+  if (upload.crc64nvme) body.crc64nvme = crc64nvme;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await callApi(config, "POST", uploadPath(upload, "/complete"), { key: upload.key, parts, size });
+      return await callApi(config, "POST", uploadPath(upload, "/complete"), body);
     } catch (error) {
       const unknown = error.status === undefined || error.status >= 500;
       if (!unknown || attempt >= config.retries) throw error;
@@ -274,19 +375,37 @@ function uploadPath(upload, suffix = "") {
   return `/uploads/multipart/${encodeURIComponent(upload.upload_id)}${suffix}`;
 }
 
+// What S3 stored for a completed upload, checked against this file's CRC64NVME.
+function storedChecksum(completed, crc) {
+  if (completed.crc64nvme && completed.crc64nvme !== crc.whole) {
+    throw new ChecksumMismatch(completed.key, "CRC64NVME", completed.crc64nvme, crc.whole);
+  }
+  return { key: completed.key, algorithm: "CRC64NVME", checksum: completed.crc64nvme };
+}
+
 async function multipartUpload(config, run) {
   const file = run.file;
   const partLength = (number, partSize) => Math.min(partSize, file.size - (number - 1) * partSize);
   const etags = new Map();
-  const resumable = await findResumable(config, file);
+  // The CRCs come from the file every time, a resume included: the part size is the saved
+  // upload's, else the one this upload will ask for.
+  const saved = savedUpload(file);
+  const hashedPartSize = saved ? saved.part_size : config.part_size;
+  setStatus("Computing the file's CRC64NVME in the background…");
+  let crc = await crc64nvmeOf(run, file, hashedPartSize);
+  const resumable = await findResumable(config, file, saved, crc);
   if (resumable && resumable.completed) {
     setStatus("This file's upload had already been completed.");
-    return resumable.completed.key;
+    return storedChecksum(resumable.completed, crc);
   }
+  let changed = 0; // held parts whose bytes are no longer the file's: sent again
   if (resumable) {
     run.upload = resumable.upload;
     for (const part of resumable.held) {
-      if (part.size === partLength(part.part_number, run.upload.part_size)) etags.set(part.part_number, part.etag);
+      const crcDiffers = run.upload.crc64nvme && part.crc64nvme && part.crc64nvme !== crc.parts[part.part_number - 1];
+      if (part.size !== partLength(part.part_number, run.upload.part_size)) continue;
+      if (crcDiffers) changed += 1;
+      else etags.set(part.part_number, part.etag);
     }
   } else {
     setStatus("Starting a multipart upload…");
@@ -295,9 +414,15 @@ async function multipartUpload(config, run) {
       size: file.size,
       filename: file.name,
       part_size: config.part_size,
+      crc64nvme: crc.whole,
     });
-    run.upload = { key: created.key, upload_id: created.upload_id, part_size: created.part_size };
+    run.upload = {
+      key: created.key, upload_id: created.upload_id, part_size: created.part_size, crc64nvme: created.crc64nvme,
+    };
     localStorage.setItem(stateKey(file), JSON.stringify(run.upload));
+    // The parts' CRCs were computed for another part size (a gone upload's, or not the one the
+    // API chose): compute them again for this upload's.
+    if (created.part_size !== hashedPartSize) crc = await crc64nvmeOf(run, file, created.part_size);
   }
   if (run.cancelled) {
     // Cancel was pressed while the upload was being created: delete it now that it exists.
@@ -310,12 +435,17 @@ async function multipartUpload(config, run) {
   for (const number of etags.keys()) loaded.set(number, partLength(number, upload.part_size));
   const report = () => showProgress([...loaded.values()].reduce((sum, bytes) => sum + bytes, 0), file.size);
   report();
+  const resent = changed ? ` (${changed} held part${changed === 1 ? "" : "s"} no longer match this file and go again)` : "";
   setStatus(resumable
-    ? `Resuming: ${etags.size} of ${partCount} parts were already stored; sending the rest…`
+    ? `Resuming: ${etags.size} of ${partCount} parts were already stored; sending the rest${resent}…`
     : `Uploading ${partCount} parts, ${config.concurrency} at a time…`);
 
-  const sign = async (numbers) =>
-    (await callApi(config, "POST", uploadPath(upload, "/parts"), { key: upload.key, part_numbers: numbers })).parts;
+  // Each URL binds its part's CRC64NVME (an upload created without one binds none).
+  const sign = async (numbers) => {
+    const body = { key: upload.key, part_numbers: numbers };
+    if (upload.crc64nvme) body.crc64nvmes = numbers.map((number) => crc.parts[number - 1]);
+    return (await callApi(config, "POST", uploadPath(upload, "/parts"), body)).parts;
+  };
 
   async function sendPart(part) {
     const start = (part.part_number - 1) * upload.part_size;
@@ -325,7 +455,7 @@ async function multipartUpload(config, run) {
     for (let attempt = 0; ; attempt += 1) {
       if (run.stopped) throw new Cancelled("stopped");
       try {
-        const etag = await put(run, signed.url, signed.headers, blob, (bytes) => {
+        const { etag } = await put(run, signed.url, signed.headers, blob, (bytes) => {
           loaded.set(part.part_number, bytes);
           report();
         });
@@ -369,9 +499,9 @@ async function multipartUpload(config, run) {
   const parts = [...etags.entries()].sort((a, b) => a[0] - b[0]).map(([number, etag]) => ({ part_number: number, etag }));
   // Recorded before it is sent: if its answer is lost, choosing the file again repeats it.
   localStorage.setItem(stateKey(file), JSON.stringify({ ...upload, completion: parts }));
-  const completed = await completeUpload(config, upload, parts, file.size);
+  const completed = await completeUpload(config, upload, parts, file.size, crc.whole);
   localStorage.removeItem(stateKey(file));
-  return completed.key;
+  return storedChecksum(completed, crc);
 }
 
 // Stop the run and delete what it sent. The saved state is only dropped once S3 confirms.
@@ -403,16 +533,20 @@ async function upload(file) {
     config = await loadConfig();
     const multipart = file.size >= config.multipart_threshold;
     elements.cancel.hidden = !multipart;
-    const key = multipart ? await multipartUpload(config, run) : await singleUpload(config, run);
+    const stored = multipart ? await multipartUpload(config, run) : await singleUpload(config, run);
     showProgress(file.size, file.size);
     setStatus("Upload complete.");
-    elements.resultKey.textContent = key;
+    elements.resultKey.textContent = stored.key;
+    // An upload created before the page bound a CRC64NVME completes without one to show.
+    elements.resultChecksumLine.hidden = !stored.checksum;
+    elements.resultAlgorithm.textContent = stored.algorithm;
+    elements.resultChecksum.textContent = stored.checksum || "";
     elements.result.hidden = false;
   } catch (error) {
     if (run.cancelled) {
       showProgress(0, file.size); // cancelRun() says how the cancel went
     } else {
-      setStatus("Upload failed.");
+      setStatus(error instanceof ChecksumMismatch ? "Upload failed: the stored object is not this file." : "Upload failed.");
       const resumable = config && localStorage.getItem(stateKey(file)) !== null;
       const hint = resumable ? " Choose the same file again to resume from the parts already sent." : "";
       setError(error instanceof UploadError ? error.message + hint : `Unexpected error: ${error}`);

@@ -80,6 +80,11 @@ run "secure_defaults" {
   }
 
   assert {
+    condition     = contains(one(aws_s3_bucket_cors_configuration.this.cors_rule).expose_headers, "x-amz-checksum-sha256")
+    error_message = "CORS must expose x-amz-checksum-sha256 (S3 answers the SHA-256 a single PUT bound, not a CRC64NVME; the page compares it)."
+  }
+
+  assert {
     condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).abort_incomplete_multipart_upload).days_after_initiation == 7
     error_message = "Incomplete multipart uploads must be aborted after 7 days by default."
   }
