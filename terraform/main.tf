@@ -10,6 +10,7 @@ locals {
       "/uploads/multipart/{upload_id}",
       "/uploads/multipart/{upload_id}/parts",
       "/uploads/multipart/{upload_id}/complete",
+      "/signed-requests",
     ],
     var.enable_legacy_route ? ["/upload-url"] : [],
     var.enable_downloads ? ["/files/{key+}"] : [],
