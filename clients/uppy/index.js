@@ -183,7 +183,8 @@ class SigningApi {
     this.getToken = getToken;
     this.headers = headers;
     this.retries = retries;
-    this.fetchFunction = fetchFunction;
+    // Called as a plain function: a browser's fetch refuses to run with another `this`.
+    this.fetch = (url, init) => fetchFunction(url, init);
   }
 
   async sign(body) {
@@ -192,7 +193,7 @@ class SigningApi {
     for (let attempt = 0; ; attempt += 1) {
       let response;
       try {
-        response = await this.fetchFunction(this.endpoint, {
+        response = await this.fetch(this.endpoint, {
           method: "POST",
           headers: this.requestHeaders(token),
           body: JSON.stringify(body),

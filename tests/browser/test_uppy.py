@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, expect
+from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
 
 from devtools.node_packages import UPPY_BUNDLE
 from devtools.served_stack import ServedStack
@@ -25,8 +25,8 @@ from tests.stack_fixtures import require_capability
 
 MiB = 1024 * 1024
 PART_SIZE = 5 * MiB  # the page's part size; its multipart threshold is 8 MiB
-# Golden Retriever keeps files of up to 10 MiB in IndexedDB; a bigger one is asked for again
-# after a reload, as a person would choose it again.
+# Golden Retriever keeps files of up to 10 MiB in IndexedDB; after a reload the Dashboard asks for
+# a bigger one again, and a person chooses it again.
 PARTS = 6
 MULTIPART_SIZE = (PARTS - 1) * PART_SIZE + 123_457
 
@@ -82,7 +82,7 @@ def part_number(url: str) -> int | None:
 
 
 @pytest.fixture
-def uppy_page(page: Page, served: ServedStack) -> Iterator[Page]:
+def uppy_page(page: Page) -> Iterator[Page]:
     """The page, whose console must never show a presigned URL, a signature or a token."""
     messages: list[str] = []
 
@@ -91,11 +91,9 @@ def uppy_page(page: Page, served: ServedStack) -> Iterator[Page]:
 
     page.on("console", heard)
     yield page
-    token = served.id_token()
     for text in messages:
         assert "X-Amz-Signature" not in text and "X-Amz-Credential" not in text, text
-        assert not re.search(r"eyJ[\w-]+\.[\w-]+\.", text), text
-        assert token.split(".")[0] not in text, text
+        assert not re.search(r"eyJ[\w-]+\.[\w-]+", text), text  # a JWT (the ID token)
 
 
 def sign_in(page: Page, served: ServedStack) -> None:
@@ -185,26 +183,34 @@ def test_a_file_above_the_threshold_goes_up_in_parts_and_completes(
     assert [method for method, _ in traffic.s3] == ["POST", "PUT", "PUT", "PUT", "POST"]
 
 
+def part_route(number: int) -> re.Pattern[str]:
+    """The S3 requests of part ``number``."""
+    return re.compile(rf".*[?&]partNumber={number}(&.*)?$")
+
+
 def test_pause_stops_the_upload_and_resume_finishes_it(
     uppy_page: Page, served: ServedStack, multipart_file: Path
 ) -> None:
     traffic = Traffic(uppy_page, served)
+    # Part 2's first try is held in flight (never answered), so the pause lands mid-upload.
+    held: list[Route] = []
+    uppy_page.route(part_route(2), lambda route: route.continue_() if held else held.append(route))
     open_signed_in(uppy_page, served)
     add_file(uppy_page, multipart_file)
     upload_button(uppy_page).click()
-    wait_until(uppy_page, lambda: len(traffic.parts_stored) >= 1)
+    wait_until(uppy_page, lambda: bool(held))
 
-    uppy_page.get_by_role("button", name="Pause").click()
-    expect(uppy_page.get_by_role("button", name="Resume")).to_be_visible()
-    sent_while_paused = len(traffic.parts_sent)
-    uppy_page.wait_for_timeout(1_500)
-    assert len(traffic.parts_sent) == sent_while_paused  # nothing more is sent while paused
-    assert len(traffic.parts_stored) < PARTS
+    uppy_page.get_by_role("button", name="Pause", exact=True).click()
+    expect(uppy_page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    uppy_page.wait_for_timeout(1_000)
+    assert traffic.parts_sent == [1, 2]  # nothing more is sent while paused
+    assert traffic.parts_stored == [1]
 
-    uppy_page.get_by_role("button", name="Resume").click()
+    uppy_page.get_by_role("button", name="Resume", exact=True).click()
     key = stored_key(uppy_page, multipart_file.name)
     assert_stored(served, key, multipart_file.read_bytes(), "video/mp4")
-    # Each part stored once: a part cut short by the pause is sent again, no finished one is.
+    # The part the pause cut short is sent again; no part S3 stored is.
+    assert traffic.parts_sent == [1, 2, *range(2, PARTS + 1)]
     assert sorted(traffic.parts_stored) == list(range(1, PARTS + 1))
     assert traffic.operations.count("create_multipart_upload") == 1
 
@@ -213,36 +219,40 @@ def test_a_reload_mid_upload_resumes_with_golden_retriever_and_sends_only_the_mi
     uppy_page: Page, served: ServedStack, multipart_file: Path
 ) -> None:
     traffic = Traffic(uppy_page, served)
+    uppy_page.route(part_route(3), lambda route: None)  # part 3 stays in flight until the reload
     open_signed_in(uppy_page, served)
     add_file(uppy_page, multipart_file)
     upload_button(uppy_page).click()
-    wait_until(uppy_page, lambda: len(traffic.parts_stored) >= 2)
+    wait_until(uppy_page, lambda: 3 in traffic.parts_sent)
+    assert traffic.parts_stored == [1, 2]
     # Golden Retriever saves Uppy's state (with the upload's key and id) at most every 500 ms.
     uppy_page.wait_for_timeout(600)
+    uppy_page.unroute_all(behavior="ignoreErrors")
     uppy_page.reload()
 
-    # What S3 holds of the upload the reload interrupted: the parts that must not be sent again.
+    # S3 holds the parts stored before the reload: the ones that must not be sent again.
     s3 = served.stack.client("s3")
     bucket = served.stack.outputs["bucket_name"]
     plan = f"-{MULTIPART_SIZE}x{PART_SIZE}.mp4"
-    (upload,) = [found for found in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) if found["Key"].endswith(plan)]
-    held = {part["PartNumber"] for part in s3.list_parts(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]).get("Parts", [])}
-    assert len(held) >= 2
+    uploads = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    (upload,) = [found for found in uploads if found["Key"].endswith(plan)]
+    listed = s3.list_parts(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]).get("Parts", [])
+    assert [part["PartNumber"] for part in listed] == [1, 2]
     traffic.clear()
 
-    # After the reload: sign in again, choose the same file (too big for Golden Retriever to
-    # keep), and press Upload, which resumes the restored upload.
+    # After the reload: sign in again, choose the same file again (Golden Retriever keeps no copy
+    # of one this big, and the Dashboard asks for it), and press Upload, which resumes the upload.
     expect(uppy_page.locator("#status")).to_contain_text("Restored 1 file(s)")
     sign_in(uppy_page, served)
+    uppy_page.get_by_role("button", name="Re-select").click()
     add_file(uppy_page, multipart_file)
     upload_button(uppy_page).click()
     key = stored_key(uppy_page, multipart_file.name)
 
     assert key == upload["Key"]  # the same upload, resumed: the key Uppy reports is the one S3 holds
     assert_stored(served, key, multipart_file.read_bytes(), "video/mp4")
-    assert sorted(traffic.parts_sent) == sorted(set(range(1, PARTS + 1)) - held)
-    assert traffic.operations[0] == "list_parts"
-    assert "create_multipart_upload" not in traffic.operations
+    assert traffic.parts_sent == list(range(3, PARTS + 1))  # only the missing parts
+    assert traffic.operations == ["list_parts", *["upload_part"] * (PARTS - 2), "complete_multipart_upload"]
 
 
 def test_a_refused_type_is_refused_with_the_apis_reason(uppy_page: Page, served: ServedStack) -> None:

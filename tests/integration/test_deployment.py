@@ -118,7 +118,7 @@ def test_the_bucket_is_private_and_encrypted(stack: LocalStack) -> None:
     cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
     # PUT for presigned uploads; POST and GET because the local switches turn HTML-form uploads
     # and downloads on.
-    assert sorted(cors[0]["AllowedMethods"]) == ["GET", "POST", "PUT"]
+    assert sorted(cors[0]["AllowedMethods"]) == ["DELETE", "GET", "POST", "PUT"]  # allow_browser_s3_requests
     assert {"ETag", "x-amz-checksum-crc64nvme"} <= set(cors[0]["ExposeHeaders"])
     lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert any("AbortIncompleteMultipartUpload" in rule for rule in lifecycle)
