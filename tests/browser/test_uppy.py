@@ -113,9 +113,8 @@ def open_signed_in(page: Page, served: ServedStack) -> None:
 
 def add_file(page: Page, file: Path | dict[str, Any]) -> None:
     """Choose ``file`` with the Dashboard's own file input (a path, or Playwright's file payload)."""
-    page.locator('input.uppy-Dashboard-input[name="files[]"]').first.set_input_files(
-        str(file) if isinstance(file, Path) else [file]  # type: ignore[list-item]
-    )
+    chosen = file if isinstance(file, Path) else [file]
+    page.locator('input.uppy-Dashboard-input[name="files[]"]').first.set_input_files(chosen)
 
 
 def upload_button(page: Page) -> Any:
