@@ -36,7 +36,8 @@ def npm_binary() -> str:
     """The npm on PATH, with a node beside it; :class:`NodeMissing` otherwise."""
     npm, node = shutil.which("npm"), shutil.which("node")
     if npm is None or node is None:
-        raise NodeMissing(f"{'npm' if node else 'node'} is not installed: the Uppy page and its tests need {NODE_NEEDED}")
+        missing = "npm" if node else "node"
+        raise NodeMissing(f"{missing} is not installed: the Uppy page and its tests need {NODE_NEEDED}")
     return npm
 
 

@@ -114,7 +114,8 @@ def served_stack(
             log(f"demo user {demo_user.email} created in user pool {stack.outputs['user_pool_id']}")
         served = ServedStack(stack=stack, gateway=gateway, page_url="", demo_user=demo_user)
         config = json.dumps(page_config(served)).encode()
-        page = resources.enter_context(static_site(UPLOADER_DIR, {"config.json": config}, port=page_port, mounts=UPPY_PAGE_MOUNTS))
+        site = static_site(UPLOADER_DIR, {"config.json": config}, port=page_port, mounts=UPPY_PAGE_MOUNTS)
+        page = resources.enter_context(site)
         log(f"gateway on {gateway.base_url}, uploader page on {page}")
         yield ServedStack(stack=stack, gateway=gateway, page_url=f"{page}/index.html", demo_user=demo_user)
 

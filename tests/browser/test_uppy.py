@@ -37,7 +37,8 @@ def uppy_bundle() -> None:
     require_capability(
         UPPY_BUNDLE.is_file(),
         "Uppy page tests",
-        f"{UPPY_BUNDLE} is missing: run these tests with `nox -s browser` or `nox -s integration` (they install npm's packages)",
+        f"{UPPY_BUNDLE} is missing: run these tests with `nox -s browser` or `nox -s integration` "
+        "(they install npm's packages and bundle the page's Uppy)",
     )
 
 
@@ -92,7 +93,8 @@ def uppy_page(page: Page) -> Iterator[Page]:
     page.on("console", heard)
     yield page
     for text in messages:
-        assert "X-Amz-Signature" not in text and "X-Amz-Credential" not in text, text
+        assert "X-Amz-Signature" not in text, text
+        assert "X-Amz-Credential" not in text, text
         assert not re.search(r"eyJ[\w-]+\.[\w-]+", text), text  # a JWT (the ID token)
 
 
@@ -261,7 +263,8 @@ def test_a_refused_type_is_refused_with_the_apis_reason(uppy_page: Page, served:
     upload_button(uppy_page).click()
 
     expect(uppy_page.locator("#error")).to_contain_text(
-        "tool.exe was not uploaded: This type of file is not accepted: content_type 'application/x-msdownload' is not allowed"
+        "tool.exe was not uploaded: This type of file is not accepted: "
+        "content_type 'application/x-msdownload' is not allowed"
     )
     expect(uppy_page.locator("#status")).to_contain_text("0 stored, 1 failed")
     assert traffic.operations == ["put_object"]
@@ -274,7 +277,8 @@ def test_a_file_over_the_deployments_limit_is_refused_before_a_byte_is_read(
     # Above the largest multipart upload the deployment starts: a sparse file, so nothing is
     # written to disk, and nothing is read (the API refuses its size; Golden Retriever keeps no
     # copy of a file this big).
-    function = served.stack.client("lambda").get_function_configuration(FunctionName=served.stack.outputs["function_name"])
+    name = served.stack.outputs["function_name"]
+    function = served.stack.client("lambda").get_function_configuration(FunctionName=name)
     maximum = int(function["Environment"]["Variables"].get("UPLOAD_MAX_MULTIPART_SIZE_BYTES", 1024**4))
     path = tmp_path / "disk.img"
     with path.open("wb") as sparse:

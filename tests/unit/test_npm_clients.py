@@ -64,7 +64,8 @@ def test_the_types_cover_every_operation_of_the_contract() -> None:
     contract = OPENAPI_PATH.read_text()
     operations = set(re.findall(r"operationId: (\w+)", contract))
     assert "signS3Request" in operations
-    declared = set(re.findall(r"^    (\w+): \{$", GENERATED_TYPES.read_text().split("export interface operations", 1)[1], re.M))
+    operations_types = GENERATED_TYPES.read_text().split("export interface operations", 1)[1]
+    declared = set(re.findall(r"^    (\w+): \{$", operations_types, re.M))
     assert declared == operations
 
 
@@ -115,4 +116,5 @@ def test_the_npm_tools_are_pinned_to_exact_versions_in_the_lock_file() -> None:
     assert lock["packages"][""]["devDependencies"] == wanted
     # The workspaces are the packages in clients/, at their own versions.
     assert lock["packages"]["clients/uppy"]["version"] == package(ADAPTER_DIR)["version"]
-    assert wanted["@uppy/aws-s3"] == "6.3.1" and wanted["@uppy/core"] == "6.3.1"
+    assert wanted["@uppy/aws-s3"] == "6.3.1"
+    assert wanted["@uppy/core"] == "6.3.1"
