@@ -181,7 +181,7 @@ VARIANTS = {
                                                            size=100 * 1024 * 1024), 201, warm=True),
     "ours-signed-part": Variant("POST /signed-requests (one part)", OURS, "zip",
                                 lambda _: signed_request("upload_part", key=KEY, upload_id="bench-upload-id",
-                                                         part_number=1), 201),
+                                                         part_number=1), 201, warm=True),
     "ours-complete": Variant("POST .../complete (S3: list parts, complete)", OURS, "zip", complete_event, 200,
                              calls_s3=True, rounds=SDK_ROUNDS),
     "ours-download": Variant("GET /files/{key+} (S3: head)", OURS, "zip", download_event, 200,
@@ -262,7 +262,9 @@ LAZY_PATTERNS = {
         "_BUCKET_NAME", "_RESERVED_BUCKET_NAME", "_REGION", "_KEY_PREFIX", "_MEDIA_TYPE", "_HTTPS_ORIGIN",
         "_LOOPBACK_ORIGIN", "_CLIENT_ID",
     ),
-    "upload_api.uploads": ("_REDIRECT", "_CONTENT_TYPE", "_SAFE_EXTENSION", "_SERVICE_KEY"),
+    "upload_api.uploads": ("_REDIRECT",),
+    "upload_api.keys": ("_SAFE_EXTENSION", "_SERVICE_KEY"),
+    "upload_api.validation": ("_CONTENT_TYPE",),
     "upload_api.identity": ("_SUB",),
     "upload_api.sigv4": ("_IPV4", "_HOST_LABEL"),
 }  # fmt: skip
@@ -317,10 +319,10 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
     import re
     from urllib.parse import quote
 
-    from upload_api import hashing, sigv4, uploads
+    from upload_api import hashing, keys, sigv4
 
     text = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.txt"
-    compiled = re.compile(uploads._SERVICE_KEY)
+    compiled = re.compile(keys._SERVICE_KEY)
     return {
         "HMAC-SHA256 (64-byte message)": (
             lambda: hashing.hmac_sha256(b"k" * 32, b"m" * 64),
@@ -330,7 +332,7 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
             lambda: hashing.sha256_hex(b"m" * 1024),
             lambda: hashlib.sha256(b"m" * 1024).hexdigest(),
         ),
-        "uuid4 string": (lambda: uploads.uuid4_string(os.urandom(16)), lambda: str(uuid.uuid4())),
+        "uuid4 string": (lambda: keys.uuid4_string(os.urandom(16)), lambda: str(uuid.uuid4())),
         "percent-encode a key": (lambda: sigv4.uri_encode_path(text), lambda: quote(text, safe="/~")),
         "X-Amz-Date": (
             lambda: sigv4.amz_date(1_700_000_000),
@@ -341,7 +343,7 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
             lambda: base64.b64encode(b"x" * 32),
         ),
         "fullmatch a key (pattern string / compiled)": (
-            lambda: re.fullmatch(uploads._SERVICE_KEY, text[8:]),
+            lambda: re.fullmatch(keys._SERVICE_KEY, text[8:]),
             lambda: compiled.fullmatch(text[8:]),
         ),
     }
