@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
@@ -232,12 +232,10 @@ def test_a_reload_mid_upload_resumes_with_golden_retriever_and_sends_only_the_mi
     uppy_page.reload()
 
     # S3 holds the parts stored before the reload: the ones that must not be sent again.
-    s3 = served.stack.client("s3")
-    bucket = served.stack.outputs["bucket_name"]
     plan = f"-{MULTIPART_SIZE}x{PART_SIZE}.mp4"
-    uploads = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
-    (upload,) = [found for found in uploads if found["Key"].endswith(plan)]
-    listed = s3.list_parts(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]).get("Parts", [])
+    ((key_before, upload_id),) = [(key, upload) for key, upload in open_uploads(served).items() if key.endswith(plan)]
+    s3, bucket = served.stack.client("s3"), served.stack.outputs["bucket_name"]
+    listed = s3.list_parts(Bucket=bucket, Key=key_before, UploadId=upload_id).get("Parts", [])
     assert [part["PartNumber"] for part in listed] == [1, 2]
     traffic.clear()
 
@@ -250,10 +248,28 @@ def test_a_reload_mid_upload_resumes_with_golden_retriever_and_sends_only_the_mi
     upload_button(uppy_page).click()
     key = stored_key(uppy_page, multipart_file.name)
 
-    assert key == upload["Key"]  # the same upload, resumed: the key Uppy reports is the one S3 holds
+    assert key == key_before  # the same upload, resumed: the key Uppy reports is the one S3 holds
     assert_stored(served, key, multipart_file.read_bytes(), "video/mp4")
     assert traffic.parts_sent == list(range(3, PARTS + 1))  # only the missing parts
     assert traffic.operations == ["list_parts", *["upload_part"] * (PARTS - 2), "complete_multipart_upload"]
+
+
+def test_removing_a_file_mid_upload_aborts_its_multipart_upload(
+    uppy_page: Page, served: ServedStack, multipart_file: Path
+) -> None:
+    traffic = Traffic(uppy_page, served)
+    uppy_page.route(part_route(2), lambda route: None)  # part 2 stays in flight
+    open_signed_in(uppy_page, served)
+    add_file(uppy_page, multipart_file)
+    upload_button(uppy_page).click()
+    wait_until(uppy_page, lambda: 2 in traffic.parts_sent)
+    (create,) = [url for method, url in traffic.s3 if method == "POST"]
+    key = unquote(urlsplit(create).path.split("/", 2)[2])  # /<bucket>/<key>, path-style on LocalStack
+
+    uppy_page.get_by_role("button", name="Remove file").click()
+    wait_until(uppy_page, lambda: any(method == "DELETE" for method, _ in traffic.s3))
+    wait_until(uppy_page, lambda: key not in open_uploads(served))  # S3 freed its parts
+    assert traffic.operations[-1] == "abort_multipart_upload"
 
 
 def test_a_refused_type_is_refused_with_the_apis_reason(uppy_page: Page, served: ServedStack) -> None:
@@ -293,6 +309,12 @@ def test_a_file_over_the_deployments_limit_is_refused_before_a_byte_is_read(
     )
     assert traffic.operations == ["create_multipart_upload"]
     assert traffic.s3 == []
+
+
+def open_uploads(served: ServedStack) -> dict[str, str]:
+    """The multipart uploads S3 holds in the stack's bucket: key to upload id."""
+    listed = served.stack.client("s3").list_multipart_uploads(Bucket=served.stack.outputs["bucket_name"])
+    return {upload["Key"]: upload["UploadId"] for upload in listed.get("Uploads", [])}
 
 
 def wait_until(page: Page, condition: Any, timeout_ms: int = 60_000) -> None:
