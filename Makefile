@@ -76,9 +76,9 @@ lock: $(NOX)
 	$(VENV)/bin/uv pip compile --universal --python-version 3.12 requirements/localstack.in -o requirements/localstack.txt
 	$(VENV)/bin/uv pip compile --python-version 3.11 requirements/checkov.in -o requirements/checkov.txt
 
-.PHONY: clean  ## Remove build output, nox environments and Terraform working files
+.PHONY: clean  ## Remove build output, nox environments, node_modules and Terraform working files
 clean:
-	rm -rf build .nox .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build .nox node_modules .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find terraform -name .terraform -type d -prune -exec rm -rf {} +
 	find terraform -name 'local_endpoints_override.tf' -delete

@@ -13,7 +13,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, doc_snippets, provider_lint, s3_emulator
+from devtools import PACKAGE_ZIP, REPO_ROOT, TERRAFORM_DIR, doc_snippets, node_packages, provider_lint, s3_emulator
 from devtools import package as packaging
 from devtools import terraform as tf
 from devtools.pythons import LAMBDA_PYTHONS, MissingInterpreter, runtime_python
@@ -77,6 +77,20 @@ def require_terraform(session: nox.Session) -> None:
         session.skip(f"SKIPPED: {missing}")
 
 
+def prepare_node(session: nox.Session, *, uppy_page: bool = False) -> None:
+    """`npm ci` of package-lock.json when node_modules is missing or stale (and, with
+    ``uppy_page``, the Uppy page's bundle). Without npm: CI fails; elsewhere a visible notice, and
+    the tests that need node skip."""
+    try:
+        node_packages.install(log=session.log)
+        if uppy_page:
+            node_packages.build_uppy_page(log=session.log)
+    except node_packages.NodeMissing as missing:
+        if os.environ.get("CI"):
+            session.error(str(missing))
+        session.warn(f"NOTICE: {missing}; the tests that need it will skip")
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and types (ruff, mypy --strict) and the workflows (zizmor, actionlint)."""
@@ -107,10 +121,16 @@ def fmt(session: nox.Session) -> None:
 
 @nox.session
 def unit(session: nox.Session) -> None:
-    """Run the unit tests (handler, signer, packaging, contract) with moto in-process.
+    """Run the unit tests (handler, signer, packaging, contract, the npm clients) with moto in-process.
 
     The signer's property tests run 2 000 examples; HYPOTHESIS_PROFILE=deep runs 50 000.
     """
+    prepare_node(session)
+    run_unit_tests(session)
+
+
+def run_unit_tests(session: nox.Session, *marks: str) -> None:
+    """The unit tests, with pytest's ``-m`` expressions ``marks``."""
     install(
         session,
         "pytest",
@@ -125,14 +145,16 @@ def unit(session: nox.Session) -> None:
         "pycognito",
         "awscrt",  # the client's CRC64NVME (a dependency of the client, which this session does not install)
     )
-    session.run("pytest", *PYTEST_STRICT, *pytest_args(session, "tests/unit"))
+    selection = [argument for mark in marks for argument in ("-m", mark)]
+    session.run("pytest", *PYTEST_STRICT, *selection, *pytest_args(session, "tests/unit"))
 
 
 @nox.session(name="unit-runtimes")
 @nox.parametrize("python", [runtime_python(version) for version in LAMBDA_PYTHONS], ids=list(LAMBDA_PYTHONS))
 def unit_runtimes(session: nox.Session) -> None:
-    """The unit tests on the Lambda runtimes' Pythons: the oldest allowed and the default."""
-    unit(session)
+    """The unit tests on the Lambda runtimes' Pythons: the oldest allowed and the default (those
+    that run node on the npm packages run once, in the unit session)."""
+    run_unit_tests(session, "not node")
 
 
 @nox.session(python=False)
@@ -244,6 +266,7 @@ def prepare_local_stack(session: nox.Session, *extra_packages: str) -> None:
 def run_stack_tests(session: nox.Session, *paths: str) -> None:
     """Run ``paths`` against one shared local deployment, with the client installed."""
     prepare_local_stack(session)
+    prepare_node(session, uppy_page=True)
     # the client's real entry point; a clock for expired URLs; the contract fuzzer
     install(session, ".", "time-machine", "schemathesis")
     session.run("pytest", *PYTEST_STRICT, *pytest_args(session, *paths))
@@ -314,8 +337,9 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
-    """Run the local stack (API, uploader page, AWS endpoint) until Ctrl-C or SIGTERM."""
+    """Run the local stack (API, uploader pages, AWS endpoint) until Ctrl-C or SIGTERM."""
     prepare_local_stack(session)
+    prepare_node(session, uppy_page=True)
     session.run("python", "-m", "devtools.serve", *session.posargs)
 
 

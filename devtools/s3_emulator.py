@@ -61,6 +61,19 @@ _LOCALSTACK_SETTINGS = {
 }
 
 
+# LocalStack keeps S3's object bodies under /tmp/localstack-s3-storage/<bucket>/, a path it lets
+# no setting change: every LocalStack on the machine shares it, and one that deletes its bucket
+# removes that directory from under another one with a bucket of the same name (two local stacks
+# at once, as on a shared development machine: 500 on every later PUT over 512 KiB). Each gets
+# its own, under its state folder, set before LocalStack builds its S3 provider.
+_LAUNCH = (
+    "import runpy, sys\n"
+    "import localstack.services.s3.provider as provider\n"
+    "provider.DEFAULT_S3_TMP_DIR = sys.argv.pop(1)\n"
+    "runpy.run_module('localstack.runtime.main', run_name='__main__', alter_sys=True)\n"
+)
+
+
 class NoSignatureCheckingS3(RuntimeError):
     """No Python 3.12+ (or no runtime) for LocalStack, where falling back to moto is not allowed."""
 
@@ -186,7 +199,7 @@ def localstack_s3(state_dir: Path, log_path: Path | None = None) -> Iterator[str
     }
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [str(RUNTIME_PYTHON), "-m", "localstack.runtime.main"],
+        [str(RUNTIME_PYTHON), "-c", _LAUNCH, str(state_dir / "s3-storage")],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -44,6 +44,7 @@ Sign in (the page has a form; user {served.demo_user.email}, password in {COORDI
 The local stack is up.
   API:           {api}
   Uploader page: {served.page_url}
+  Uppy 6 page:   {served.uppy_page_url}
   AWS endpoint:  {served.stack.endpoint}  (region {served.stack.region}, any access key; moto)
   S3 endpoint:   {served.stack.s3.url}  ({s3_note})
   Bucket:        {coordinates["bucket"]}

@@ -18,10 +18,15 @@ from devtools.cognito_users import User, create_user, sign_in
 from devtools.gateway.from_stack import gateway_config
 from devtools.gateway.server import RunningGateway, serve
 from devtools.local_stack import LocalStack, local_stack
+from devtools.node_packages import ADAPTER_DIR, UPPY_PAGE_BUILD
 from devtools.ports import LOOPBACK, free_port
 from devtools.static_site import static_site
 
 UPLOADER_DIR = LOCAL_EXAMPLE_DIR / "uploader"
+# The second page (Uppy 6 through the adapter), on the same origin under /uppy/: its bundle of
+# Uppy (built by devtools.node_packages) and the adapter as it is, each under its own prefix.
+UPPY_PAGE_DIR = LOCAL_EXAMPLE_DIR / "uppy-uploader"
+UPPY_PAGE_MOUNTS = {"uppy/": UPPY_PAGE_DIR, "uppy/vendor/": UPPY_PAGE_BUILD, "uppy/adapter/": ADAPTER_DIR}
 COORDINATES_PATH = BUILD_DIR / "local-stack.json"
 DEMO_EMAIL = "demo@example.com"
 
@@ -39,6 +44,11 @@ class ServedStack:
     def api_url(self) -> str:
         """The API's base URL, with its stage, as API Gateway's invoke URL has it."""
         return self.gateway.stage_url
+
+    @property
+    def uppy_page_url(self) -> str:
+        """The Uppy 6 page, beside the first one (it reads the same config.json)."""
+        return f"{self.page_url.rsplit('/', 1)[0]}/uppy/index.html"
 
     @property
     def client_id(self) -> str | None:
@@ -66,6 +76,7 @@ class ServedStack:
         coordinates: dict[str, Any] = {
             "api_url": self.api_url,
             "page_url": self.page_url,
+            "uppy_page_url": self.uppy_page_url,
             "aws_endpoint": self.stack.endpoint,
             "s3_endpoint": self.stack.s3.url,
             "s3_checks_signatures": self.stack.s3.checks_signatures,
@@ -103,7 +114,8 @@ def served_stack(
             log(f"demo user {demo_user.email} created in user pool {stack.outputs['user_pool_id']}")
         served = ServedStack(stack=stack, gateway=gateway, page_url="", demo_user=demo_user)
         config = json.dumps(page_config(served)).encode()
-        page = resources.enter_context(static_site(UPLOADER_DIR, {"config.json": config}, port=page_port))
+        site = static_site(UPLOADER_DIR, {"config.json": config}, port=page_port, mounts=UPPY_PAGE_MOUNTS)
+        page = resources.enter_context(site)
         log(f"gateway on {gateway.base_url}, uploader page on {page}")
         yield ServedStack(stack=stack, gateway=gateway, page_url=f"{page}/index.html", demo_user=demo_user)
 

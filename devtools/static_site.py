@@ -15,6 +15,20 @@ from devtools.ports import LOOPBACK, free_port
 
 class _SiteHandler(SimpleHTTPRequestHandler):
     generated: Mapping[str, bytes] = {}
+    # URL path prefixes ("uppy/") served from other directories, longest first.
+    mounts: Mapping[str, Path] = {}
+
+    def translate_path(self, path: str) -> str:
+        for prefix, directory in self.mounts.items():
+            if path.startswith(f"/{prefix}"):
+                # The base class's translation (it drops "..", and "." segments), from that directory.
+                served = self.directory
+                self.directory = str(directory)
+                try:
+                    return super().translate_path(path[len(prefix) :])
+                finally:
+                    self.directory = served
+        return super().translate_path(path)
 
     def do_GET(self) -> None:
         name = self.path.split("?", 1)[0].lstrip("/")
@@ -38,9 +52,14 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_site(directory: Path, generated: Mapping[str, bytes], port: int | None = None) -> Iterator[str]:
-    """Serve ``directory`` (plus ``generated`` files by name) on 127.0.0.1; yield the site's origin."""
-    handler = functools.partial(type("Handler", (_SiteHandler,), {"generated": generated}), directory=str(directory))
+def static_site(
+    directory: Path, generated: Mapping[str, bytes], port: int | None = None, mounts: Mapping[str, Path] | None = None
+) -> Iterator[str]:
+    """Serve ``directory`` (plus ``generated`` files by name, and each of ``mounts``' directories
+    under its URL prefix, such as ``{"uppy/": path}``) on 127.0.0.1; yield the site's origin."""
+    ordered = dict(sorted((mounts or {}).items(), key=lambda mount: -len(mount[0])))
+    attributes = {"generated": generated, "mounts": ordered}
+    handler = functools.partial(type("Handler", (_SiteHandler,), attributes), directory=str(directory))
     server = ThreadingHTTPServer((LOOPBACK, port or free_port()), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="static-site", daemon=True)

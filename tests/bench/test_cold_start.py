@@ -12,7 +12,8 @@ processes, each of which (cold_start.py):
   and its peak RSS (VmHWM).
 
 The routes that call S3 (multipart create and complete, download) call a moto server on loopback;
-the others call nothing. Beside them: the function from its sources alone (the zip before it
+the others call nothing, ``POST /signed-requests`` among them (it signs the same create for a client
+that sends it to S3 itself). Beside them: the function from its sources alone (the zip before it
 carried bytecode), and what putting back each standard-library module the function's cold path
 does without would add. A summary table is printed at the end; nothing here asserts a time.
 """
@@ -38,7 +39,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from devtools import PACKAGE_ZIP
 from devtools.moto_server import moto_server
 from devtools.package import build
-from tests.bench.conftest import ADDED, COLD, ENVIRONMENT, WARM_CALLS, ColdStart, parts_page, post_uploads
+from tests.bench.conftest import ADDED, COLD, ENVIRONMENT, KEY, WARM_CALLS, ColdStart, parts_page, post_uploads
 from tests.events import proxy_event
 
 DRIVER = Path(__file__).with_name("cold_start.py")
@@ -135,6 +136,12 @@ def download_event(endpoint: str) -> dict[str, Any]:
     return proxy_event("GET", "/files/{key+}", path_parameters={"key": key})
 
 
+def signed_request(operation: str, **fields: object) -> dict[str, Any]:
+    """``POST /signed-requests`` for one S3 request of an upload."""
+    body = {"operation": operation, **fields}
+    return proxy_event("POST", "/signed-requests", body=body, headers={"Content-Type": "application/json"})
+
+
 class Variant:
     """One row of the table: a handler, its code, the event it answers (or how to make a fresh one)."""
 
@@ -168,6 +175,13 @@ VARIANTS = {
                                                  body={"content_type": "video/mp4", "size": 100 * 1024 * 1024}),
                            201, calls_s3=True, rounds=SDK_ROUNDS),
     "ours-parts": Variant("POST .../parts (a page of 1 000 URLs)", OURS, "zip", lambda _: parts_page(1), 200),
+    # Signing the same create for a client that sends it to S3 itself (Uppy 6): no call, no SDK.
+    "ours-signed-create": Variant("POST /signed-requests (create, no S3)", OURS, "zip",
+                                  lambda _: signed_request("create_multipart_upload", content_type="video/mp4",
+                                                           size=100 * 1024 * 1024), 201, warm=True),
+    "ours-signed-part": Variant("POST /signed-requests (one part)", OURS, "zip",
+                                lambda _: signed_request("upload_part", key=KEY, upload_id="bench-upload-id",
+                                                         part_number=1), 201, warm=True),
     "ours-complete": Variant("POST .../complete (S3: list parts, complete)", OURS, "zip", complete_event, 200,
                              calls_s3=True, rounds=SDK_ROUNDS),
     "ours-download": Variant("GET /files/{key+} (S3: head)", OURS, "zip", download_event, 200,
@@ -248,7 +262,9 @@ LAZY_PATTERNS = {
         "_BUCKET_NAME", "_RESERVED_BUCKET_NAME", "_REGION", "_KEY_PREFIX", "_MEDIA_TYPE", "_HTTPS_ORIGIN",
         "_LOOPBACK_ORIGIN", "_CLIENT_ID",
     ),
-    "upload_api.uploads": ("_REDIRECT", "_CONTENT_TYPE", "_SAFE_EXTENSION", "_SERVICE_KEY"),
+    "upload_api.uploads": ("_REDIRECT",),
+    "upload_api.keys": ("_SAFE_EXTENSION", "_SERVICE_KEY"),
+    "upload_api.validation": ("_CONTENT_TYPE",),
     "upload_api.identity": ("_SUB",),
     "upload_api.sigv4": ("_IPV4", "_HOST_LABEL"),
 }  # fmt: skip
@@ -303,10 +319,10 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
     import re
     from urllib.parse import quote
 
-    from upload_api import hashing, sigv4, uploads
+    from upload_api import hashing, keys, sigv4
 
     text = "uploads/0b6f3e8e-0a52-4b7c-9f53-8c1f7cbb1a52.txt"
-    compiled = re.compile(uploads._SERVICE_KEY)
+    compiled = re.compile(keys._SERVICE_KEY)
     return {
         "HMAC-SHA256 (64-byte message)": (
             lambda: hashing.hmac_sha256(b"k" * 32, b"m" * 64),
@@ -316,7 +332,7 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
             lambda: hashing.sha256_hex(b"m" * 1024),
             lambda: hashlib.sha256(b"m" * 1024).hexdigest(),
         ),
-        "uuid4 string": (lambda: uploads.uuid4_string(os.urandom(16)), lambda: str(uuid.uuid4())),
+        "uuid4 string": (lambda: keys.uuid4_string(os.urandom(16)), lambda: str(uuid.uuid4())),
         "percent-encode a key": (lambda: sigv4.uri_encode_path(text), lambda: quote(text, safe="/~")),
         "X-Amz-Date": (
             lambda: sigv4.amz_date(1_700_000_000),
@@ -327,7 +343,7 @@ def warm_calls() -> dict[str, tuple[Callable[[], object], Callable[[], object]]]
             lambda: base64.b64encode(b"x" * 32),
         ),
         "fullmatch a key (pattern string / compiled)": (
-            lambda: re.fullmatch(uploads._SERVICE_KEY, text[8:]),
+            lambda: re.fullmatch(keys._SERVICE_KEY, text[8:]),
             lambda: compiled.fullmatch(text[8:]),
         ),
     }
