@@ -247,25 +247,70 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description `operation` names the S3 request; the other fields are those its rules need:
-         *     `put_object` the fields of `POST /uploads`; `create_multipart_upload` those of
-         *     `POST /uploads/multipart`; `upload_part` `key`, `upload_id`, `part_number` and optionally
-         *     `sha256` or `crc64nvme` (the part's); `list_parts` and `abort_multipart_upload` `key` and
-         *     `upload_id`; `complete_multipart_upload` `key`, `upload_id` and, for an upload created
-         *     with one, the whole-file `crc64nvme`. Unknown fields are 400.
+         * @description `operation` names the S3 request; the other fields are those its rules need. Unknown fields
+         *     are 400.
          */
-        SignRequest: {
-            /** @enum {string} */
-            operation: "put_object" | "create_multipart_upload" | "upload_part" | "list_parts" | "complete_multipart_upload" | "abort_multipart_upload";
-            key?: components["schemas"]["Key"];
-            upload_id?: string;
-            part_number?: components["schemas"]["PartNumber"];
-            content_type?: components["schemas"]["ContentType"];
-            size?: number;
+        SignRequest: components["schemas"]["SignPutObject"] | components["schemas"]["SignCreateMultipartUpload"] | components["schemas"]["SignUploadPart"] | components["schemas"]["SignUploadRequest"] | components["schemas"]["SignCompleteMultipartUpload"];
+        /** @description PutObject, as `POST /uploads` signs it (its fields and rules). */
+        SignPutObject: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            operation: "put_object";
+            content_type: components["schemas"]["ContentType"];
+            size: number;
+            sha256?: components["schemas"]["Sha256"];
+            crc64nvme?: components["schemas"]["Crc64nvme"];
+            filename?: components["schemas"]["Filename"];
+        };
+        /** @description CreateMultipartUpload for a fresh key with the size plan in it, as `POST /uploads/multipart` plans it. */
+        SignCreateMultipartUpload: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            operation: "create_multipart_upload";
+            content_type: components["schemas"]["ContentType"];
+            size: number;
             filename?: components["schemas"]["Filename"];
             part_size?: number | null;
+            /** @description Each part checked by its SHA-256; false when absent. */
             checksums?: boolean;
+            crc64nvme?: components["schemas"]["Crc64nvme"];
+        };
+        /** @description UploadPart of the caller's upload, bound to the part's planned length (and its checksum when given). */
+        SignUploadPart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            operation: "upload_part";
+            key: components["schemas"]["Key"];
+            upload_id: string;
+            part_number: components["schemas"]["PartNumber"];
             sha256?: components["schemas"]["Sha256"];
+            crc64nvme?: components["schemas"]["Crc64nvme"];
+        };
+        /** @description ListParts or AbortMultipartUpload of the caller's own upload. */
+        SignUploadRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            operation: "list_parts" | "abort_multipart_upload";
+            key: components["schemas"]["Key"];
+            upload_id: string;
+        };
+        /** @description CompleteMultipartUpload of the caller's own upload, bound to If-None-Match (and the whole-file CRC64NVME when given). */
+        SignCompleteMultipartUpload: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            operation: "complete_multipart_upload";
+            key: components["schemas"]["Key"];
+            upload_id: string;
             crc64nvme?: components["schemas"]["Crc64nvme"];
         };
         SignedS3Request: {
