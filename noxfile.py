@@ -153,7 +153,12 @@ def run_unit_tests(session: nox.Session, *marks: str) -> None:
 @nox.parametrize("python", [runtime_python(version) for version in LAMBDA_PYTHONS], ids=list(LAMBDA_PYTHONS))
 def unit_runtimes(session: nox.Session) -> None:
     """The unit tests on the Lambda runtimes' Pythons: the oldest allowed and the default (those
-    that run node on the npm packages run once, in the unit session)."""
+    that run node on the npm packages run once, in the unit session).
+
+    They check the code runs on each runtime; the property tests' depth is the unit session's,
+    so here they run 200 examples each (HYPOTHESIS_PROFILE=runtimes) unless told otherwise.
+    """
+    session.env.setdefault("HYPOTHESIS_PROFILE", os.environ.get("HYPOTHESIS_PROFILE", "runtimes"))
     run_unit_tests(session, "not node")
 
 

@@ -119,6 +119,10 @@ def api() -> UploadApi:
 settings.register_profile(
     "standard", max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+# The unit-runtimes sessions: the same properties on each Lambda runtime's Python, less deep.
+settings.register_profile(
+    "runtimes", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 settings.register_profile(
     "deep", max_examples=50_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
