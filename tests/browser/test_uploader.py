@@ -24,15 +24,20 @@ from presigned_upload.crc64nvme import crc64nvme, to_base64
 SIZE = 3 * 1024 * 1024 + 12345
 
 
-def open_signed_in(page: Page, served: ServedStack, url: str | None = None) -> None:
-    """Open the uploader and sign in as the demo user, as a person would."""
-    page.goto(url or served.page_url)
+def sign_in(page: Page, served: ServedStack) -> None:
+    """Sign in as the demo user, as a person would (both pages keep the token in memory only)."""
     assert served.demo_user is not None
     expect(page.locator("#sign-in-form")).to_be_visible()
     page.fill("#email", served.demo_user.email)
     page.fill("#password", served.demo_user.password)
     page.click("#sign-in-button")
     expect(page.locator("#status")).to_contain_text("Signed in as")
+
+
+def open_signed_in(page: Page, served: ServedStack, url: str | None = None) -> None:
+    """Open the uploader and sign in as the demo user, as a person would."""
+    page.goto(url or served.page_url)
+    sign_in(page, served)
 
 
 def choose_file(page: Page, name: str, mime_type: str, data: bytes, selector: str = "#file-input") -> None:

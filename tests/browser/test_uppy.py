@@ -21,6 +21,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
 
 from devtools.node_packages import UPPY_BUNDLE
 from devtools.served_stack import ServedStack
+from tests.browser.test_uploader import sign_in
 from tests.stack_fixtures import require_capability
 
 MiB = 1024 * 1024
@@ -96,16 +97,6 @@ def uppy_page(page: Page) -> Iterator[Page]:
         assert "X-Amz-Signature" not in text, text
         assert "X-Amz-Credential" not in text, text
         assert not re.search(r"eyJ[\w-]+\.[\w-]+", text), text  # a JWT (the ID token)
-
-
-def sign_in(page: Page, served: ServedStack) -> None:
-    """Sign in as the demo user, as a person would (the page keeps the token in memory only)."""
-    assert served.demo_user is not None
-    expect(page.locator("#sign-in-form")).to_be_visible()
-    page.fill("#email", served.demo_user.email)
-    page.fill("#password", served.demo_user.password)
-    page.click("#sign-in-button")
-    expect(page.locator("#status")).to_contain_text("Signed in as")
 
 
 def open_signed_in(page: Page, served: ServedStack) -> None:
