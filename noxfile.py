@@ -129,8 +129,8 @@ def unit(session: nox.Session) -> None:
     run_unit_tests(session)
 
 
-def run_unit_tests(session: nox.Session, *marks: str) -> None:
-    """The unit tests, with pytest's ``-m`` expressions ``marks``."""
+def run_unit_tests(session: nox.Session, marks: str | None = None) -> None:
+    """The unit tests, or those pytest's ``-m`` expression ``marks`` selects."""
     install(
         session,
         "pytest",
@@ -145,21 +145,24 @@ def run_unit_tests(session: nox.Session, *marks: str) -> None:
         "pycognito",
         "awscrt",  # the client's CRC64NVME (a dependency of the client, which this session does not install)
     )
-    selection = [argument for mark in marks for argument in ("-m", mark)]
+    selection = ["-m", marks] if marks else []
     session.run("pytest", *PYTEST_STRICT, *selection, *pytest_args(session, "tests/unit"))
 
 
 @nox.session(name="unit-runtimes")
 @nox.parametrize("python", [runtime_python(version) for version in LAMBDA_PYTHONS], ids=list(LAMBDA_PYTHONS))
 def unit_runtimes(session: nox.Session) -> None:
-    """The unit tests on the Lambda runtimes' Pythons: the oldest allowed and the default (those
-    that run node on the npm packages run once, in the unit session).
+    """The function's unit tests on the Lambda runtimes' Pythons: the oldest allowed and the
+    default. The newest also runs the command-line client's (the unit session runs them on its
+    oldest Python, 3.11); the tests of the project's tooling, and those that run node on the npm
+    packages, run once, in the unit session.
 
     They check the code runs on each runtime; the property tests' depth is the unit session's,
     so here they run 200 examples each (HYPOTHESIS_PROFILE=runtimes) unless told otherwise.
     """
     session.env.setdefault("HYPOTHESIS_PROFILE", os.environ.get("HYPOTHESIS_PROFILE", "runtimes"))
-    run_unit_tests(session, "not node")
+    newest = session.python == runtime_python(LAMBDA_PYTHONS[-1])
+    run_unit_tests(session, "not node and not tooling" + ("" if newest else " and not client"))
 
 
 @nox.session(python=False)

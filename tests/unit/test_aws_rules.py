@@ -19,6 +19,8 @@ from moto import mock_aws
 
 from devtools import aws_rules
 
+pytestmark = pytest.mark.tooling
+
 REGION = "eu-west-1"
 
 

@@ -32,6 +32,8 @@ from presigned_upload.crc64nvme import to_base64
 from presigned_upload.transfer import STOP_GRACE, MiB, UploadOptions, upload_file
 from tests.unit.service_double import Fault, ServiceDouble, api_error, s3_error, serve
 
+pytestmark = pytest.mark.client
+
 TOKEN = "token-1"
 PARTS = r"/v1/uploads/multipart/[^/]+/parts"
 PART_PUT = r"/s3/.*"

@@ -15,6 +15,8 @@ from presigned_upload import cli
 from presigned_upload import state as resume_state
 from presigned_upload.crc64nvme import crc64nvme, to_base64
 
+pytestmark = pytest.mark.client
+
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
 API = "http://127.0.0.1:9/v1"
 # A presigned URL to a port where nothing listens: requests' error message quotes it whole.

@@ -22,6 +22,8 @@ from presigned_upload.retry import Backoff, retry_after
 from presigned_upload.transfer import MiB, UploadFailed, UploadOptions, part_size_for, upload_file
 from upload_api.multipart import plan_parts
 
+pytestmark = pytest.mark.client
+
 S3 = "https://bucket.s3.eu-west-1.amazonaws.com"
 
 

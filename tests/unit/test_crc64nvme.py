@@ -3,12 +3,15 @@ are CRC-64/NVME as S3 computes it."""
 
 from __future__ import annotations
 
+import pytest
 from awscrt.checksums import combine_crc64nvme
 from awscrt.checksums import crc64nvme as native
 from hypothesis import given
 from hypothesis import strategies as st
 
 from presigned_upload import crc64nvme as crc
+
+pytestmark = pytest.mark.client
 
 
 def test_the_check_value_of_crc_64_nvme() -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from devtools import REPO_ROOT, doc_snippets
+
+pytestmark = pytest.mark.tooling
 
 
 def test_every_document_with_terraform_is_read() -> None:

@@ -11,6 +11,8 @@ from moto import mock_aws
 
 from devtools import TERRAFORM_DIR, aws_rules, e2e_aws
 
+pytestmark = pytest.mark.tooling
+
 ACCOUNT = "123456789012"  # moto's account
 COMPLETE = TERRAFORM_DIR / "examples" / "complete"
 

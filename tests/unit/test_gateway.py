@@ -21,6 +21,8 @@ from devtools.gateway.server import GatewayConfig, RunningGateway, _GatewayServe
 from devtools.gateway.worker import WorkerPool
 from devtools.ports import LOOPBACK, free_port
 
+pytestmark = pytest.mark.tooling
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 FAKE_FUNCTION = """

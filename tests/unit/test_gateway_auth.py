@@ -16,6 +16,8 @@ from moto import mock_aws
 from devtools.gateway import auth
 from devtools.gateway.auth import CognitoVerifier, Unauthorized, enabled_stage_keys, pool_issuer
 
+pytestmark = pytest.mark.tooling
+
 
 @pytest.fixture
 def apigateway() -> object:

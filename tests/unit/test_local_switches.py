@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from devtools import LOCAL_EXAMPLE_DIR, TERRAFORM_DIR
 from devtools.local_stack import LOCAL_SWITCHES
+
+pytestmark = pytest.mark.tooling
 
 COMPLETE = TERRAFORM_DIR / "examples" / "complete"
 SETTING = re.compile(r"^([a-z_]+)\s*=", re.MULTILINE)

@@ -10,6 +10,8 @@ import pytest
 from devtools import TERRAFORM_DIR
 from devtools import terraform as tf
 
+pytestmark = pytest.mark.tooling
+
 # A top-level block opens at the start of a line: `variable "name" {`. terraform fmt keeps it so.
 BLOCK = re.compile(r'^(variable|output)\s+"([A-Za-z0-9_-]+)"\s*\{', re.MULTILINE)
 # The first cell of a table row: | `name` | ...

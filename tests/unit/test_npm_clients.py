@@ -21,6 +21,8 @@ import pytest
 from devtools import OPENAPI_PATH, REPO_ROOT
 from devtools.node_packages import ADAPTER_DIR, NODE_MODULES, NODE_NEEDED
 
+pytestmark = pytest.mark.tooling
+
 TYPES_DIR = REPO_ROOT / "clients" / "types"
 GENERATED_TYPES = TYPES_DIR / "api.d.ts"
 GENERATOR = NODE_MODULES / "openapi-typescript" / "bin" / "cli.js"

@@ -19,6 +19,8 @@ from devtools.package import FIXED_TIMESTAMP, build, bytecode_name
 from devtools.pythons import BYTECODE_COMPILERS, LAMBDA_PYTHONS, MissingInterpreter, bytecode_compiler, runtime_python
 from tests.unit.conftest import ENVIRONMENT
 
+pytestmark = pytest.mark.tooling
+
 # What the zip may weigh: the sources (about 50 KB compressed) and two runtimes' bytecode (about
 # 90 KB each), 230 KB in all (docs/performance.md). A stray file or a vendored dependency would cross it.
 MAX_ZIP_BYTES = 256 * 1024

@@ -8,6 +8,8 @@ import pytest
 
 from devtools import provider_lint
 
+pytestmark = pytest.mark.tooling
+
 # Each sample marks its offending line with a comment.
 BROKEN = {
     "region-name": "locals {\n  region = data.aws_region.current.name #\n}\n",

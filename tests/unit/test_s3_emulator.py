@@ -11,6 +11,8 @@ from devtools import s3_emulator
 from devtools import terraform as tf
 from devtools.local_stack import local_endpoints
 
+pytestmark = pytest.mark.tooling
+
 
 def fake_python(path: Path, version: str | None) -> str:
     """A script that answers like ``python -c 'print(*sys.version_info[:2])'`` (or fails like a shim)."""

@@ -8,6 +8,8 @@ import pytest
 
 from devtools import terraform as tf
 
+pytestmark = pytest.mark.tooling
+
 
 def make_mirror(root: Path) -> Path:
     (root / "registry.terraform.io" / "hashicorp").mkdir(parents=True)

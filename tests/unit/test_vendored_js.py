@@ -10,6 +10,8 @@ import pytest
 
 from devtools import vendored_js
 
+pytestmark = pytest.mark.tooling
+
 
 def test_every_vendored_file_is_the_one_its_manifest_pins() -> None:
     assert vendored_js.check_local() == []
