@@ -11,8 +11,9 @@
 // The plain HTML form (#post-form) is the other way: POST /uploads/form answers a presigned POST
 // policy, script fills the form's hidden fields, and the browser's own form submission sends the
 // bytes to S3, which redirects back here with the key.
-// Plain JavaScript, no build step. config.json next to this page names the API.
-"use strict";
+// An ES module of plain JavaScript, no build step. config.json next to this page names the API.
+
+import { signIn } from "./cognito-sign-in.js";
 
 const elements = {
   signInForm: document.getElementById("sign-in-form"),
@@ -558,32 +559,6 @@ async function upload(file) {
   }
 }
 
-// Cognito's own API, called from the page as a single-page app does (USER_PASSWORD_AUTH).
-async function signIn(config, email, password) {
-  let response;
-  try {
-    response = await fetch(config.cognito.endpoint, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-      },
-      body: JSON.stringify({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: config.cognito.client_id,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    });
-  } catch (cause) {
-    throw new UploadError("Could not reach the sign-in service.");
-  }
-  const answer = await response.json().catch(() => null);
-  if (!response.ok || !answer || !answer.AuthenticationResult) {
-    throw new UploadError(`Sign-in failed: ${(answer && answer.message) || "check your email and password"}.`);
-  }
-  return answer.AuthenticationResult.IdToken;
-}
-
 function requireSignIn(required) {
   elements.signInForm.hidden = !required;
   elements.input.disabled = required;
@@ -635,7 +610,7 @@ elements.signInForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   elements.signInStatus.textContent = "Signing in…";
   try {
-    idToken = await signIn(await loadConfig(), elements.email.value.trim(), elements.password.value);
+    idToken = await signIn((await loadConfig()).cognito, elements.email.value.trim(), elements.password.value);
     elements.password.value = "";
     elements.signInStatus.textContent = "";
     requireSignIn(false);

@@ -6,6 +6,8 @@
 import { presignedUploads } from "@presigned-uploads/uppy";
 import { AwsS3, Dashboard, GoldenRetriever, Uppy } from "uppy";
 
+import { signIn } from "../cognito-sign-in.js";
+
 const MiB = 1024 * 1024;
 // Small parts and a low threshold, so that the page shows multipart uploads with files of a few
 // MiB (the adapter's defaults are 64 MiB and 8 MiB).
@@ -54,37 +56,11 @@ async function getToken({ forceRefresh }) {
   return signedIn.promise;
 }
 
-// Cognito's own API, called from the page as a single-page app does (USER_PASSWORD_AUTH).
-async function signIn(email, password) {
-  let response;
-  try {
-    response = await fetch(config.cognito.endpoint, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-      },
-      body: JSON.stringify({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: config.cognito.client_id,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    });
-  } catch {
-    throw new Error("Could not reach the sign-in service.");
-  }
-  const answer = await response.json().catch(() => null);
-  if (!response.ok || !answer || !answer.AuthenticationResult) {
-    throw new Error(`Sign-in failed: ${(answer && answer.message) || "check your email and password"}.`);
-  }
-  return answer.AuthenticationResult.IdToken;
-}
-
 elements.signInForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   elements.signInStatus.textContent = "Signing in…";
   try {
-    idToken = await signIn(elements.email.value.trim(), elements.password.value);
+    idToken = await signIn(config.cognito, elements.email.value.trim(), elements.password.value);
     elements.password.value = "";
     elements.signInStatus.textContent = "";
     elements.signInForm.hidden = true;
