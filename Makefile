@@ -41,7 +41,7 @@ serve: $(NOX) guard-terraform
 	$(NOX) -s serve
 
 .PHONY: test  ## Lint, unit tests (also on the Lambda runtimes' Pythons), package, Terraform checks, checkov, integration, S3 conformance, browser
-# Three groups at once, each's output shown when it ends: the deployed stack's tests spend most of
+# Three groups at once, each one's output shown when it ends: the deployed stack's tests spend most of
 # their time waiting on Terraform's apply and destroy against moto (about 3 of their 5 minutes),
 # which the two groups of checks fill.
 test: $(NOX) guard-terraform guard-chromium
