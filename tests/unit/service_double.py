@@ -186,11 +186,11 @@ class ServiceDouble:
     def requests(self, method: str, pattern: str) -> list[Seen]:
         return [seen for seen in self.seen if seen.method == method and re.fullmatch(pattern, seen.path)]
 
-    def wait_for(self, method: str, pattern: str, timeout: float = 10.0) -> None:
-        """Wait until such a request has reached the double."""
+    def wait_for(self, method: str, pattern: str, timeout: float = 10.0, count: int = 1) -> None:
+        """Wait until ``count`` such requests have reached the double."""
         with self._lock:
-            if not self._lock.wait_for(lambda: self.requests(method, pattern), timeout):
-                raise TimeoutError(f"no {method} {pattern} within {timeout} s")
+            if not self._lock.wait_for(lambda: len(self.requests(method, pattern)) >= count, timeout):
+                raise TimeoutError(f"fewer than {count} {method} {pattern} within {timeout} s")
 
     # Serving.
 

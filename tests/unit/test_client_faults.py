@@ -609,10 +609,10 @@ def test_ctrl_c_is_answered_within_2_seconds(double: ServiceDouble, work: Path, 
     process = start_cli(double, work, *arguments)
     try:
         method, pattern, count = waited_for
-        deadline = time.monotonic() + 20
-        while len(double.requests(method, pattern)) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(double.requests(method, pattern)) >= count, process.communicate(timeout=5)
+        try:
+            double.wait_for(method, pattern, timeout=20, count=count)
+        except TimeoutError as waited_too_long:
+            pytest.fail(f"{waited_too_long}; the client said {process.communicate(timeout=5)}")
         time.sleep(0.3)  # well inside the stall or the wait
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
